@@ -1,0 +1,105 @@
+"""dedupe: find syndicated copies of news stories. `create_app()` builds the whole service once."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+from flask import Flask, Response, jsonify
+
+from . import embedded, errors
+from .config import Settings
+from .index import Deliveries, RedisIndex
+from .metrics import CONTENT_TYPE, Metrics
+from .service import Deduplicator, params_from
+
+__version__ = "1.0.0"
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """Everything a request needs, built once per process and passed in, never a hidden global."""
+
+    settings: Settings
+    redis: redis.Redis
+    dedupe: Deduplicator
+    deliveries: Deliveries
+    metrics: Metrics
+    webhook_verifiers: list[Any]
+
+
+def connect(settings: Settings) -> redis.Redis:
+    """A client for REDIS_URL, or for the embedded server (started here if nothing runs yet)."""
+    url = settings.redis_url
+    if not url:
+        url, started = embedded.ensure_running(settings.data_dir)
+        if started:
+            atexit.register(embedded.stop, settings.data_dir)
+    return redis.Redis.from_url(
+        url,
+        socket_timeout=settings.redis_timeout_s,
+        socket_connect_timeout=settings.redis_timeout_s,
+        health_check_interval=30,
+        retry_on_timeout=False,
+    )
+
+
+def build_services(settings: Settings, client: redis.Redis | None = None) -> Services:
+    from .webhooks import verifiers
+
+    client = client or connect(settings)
+    index = RedisIndex(client, params_from(settings), settings.namespace)
+    try:
+        index.ensure()
+    except redis.RedisError as exc:  # start anyway: /readyz says 503 and the check script initialises later
+        log.warning("Redis not reachable at start (%s); serving 503 until it is", exc)
+    dedupe = Deduplicator(index, settings)
+    return Services(
+        settings=settings,
+        redis=client,
+        dedupe=dedupe,
+        deliveries=Deliveries(client, settings.namespace),
+        metrics=Metrics(index.count),
+        webhook_verifiers=verifiers(settings.webhook_secrets),
+    )
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
+    from . import api, webhooks
+    from .openapi import spec
+
+    settings = settings or (services.settings if services else Settings.from_env())
+    services = services or build_services(settings)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.json.sort_keys = False
+    app.extensions["dedupe"] = services
+    errors.register(app, on_redis_error=lambda kind: services.metrics.redis_errors.labels(kind).inc())
+    app.register_blueprint(api.bp)
+    app.register_blueprint(webhooks.bp)
+    openapi = spec(__version__)
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return jsonify({"status": "ok"})
+
+    @app.get("/readyz")
+    def readyz() -> Response:
+        services.dedupe.index.ping()  # a RedisError becomes the 503 of errors.register
+        return jsonify({"status": "ready"})
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        return Response(
+            services.metrics.render(), mimetype=CONTENT_TYPE.split(";")[0], headers={"Content-Type": CONTENT_TYPE}
+        )
+
+    @app.get("/openapi.json")
+    def openapi_json() -> Response:
+        return jsonify(openapi)
+
+    return app

@@ -1,0 +1,210 @@
+-- Check an article against the index and, unless told only to look, store it: one atomic step.
+--
+-- Atomic because two workers may see copies of one breaking story at the same instant: exactly one
+-- must become the story's original. The same-story rule (thresholds given by the caller) runs here
+-- for that reason; everything else about the decision stays in Python.
+--
+-- KEYS[1]  the index prefix, e.g. "dd:{news}:". Every key below starts with it, so they all share the
+--          hash tag's slot: legal for a script under Redis Cluster.
+-- ARGV     mode ("store" | "look" | "delete" | "purge"), then per mode (see index.py).
+-- Layout   meta        hash   params, epoch, bucket_bits
+--          seq         string last internal article number
+--          ids         hash   external id -> number
+--          a:<n>       hash   one article: id sig n ts hp pub t u o at story bk
+--          b:<bucket>  hash   band key (6 bytes) -> "n,n,..." articles sharing that band
+--          s:<story>   zset   member zero-padded n, score ts: the story's copies in time order
+--          age         zset   member n, score arrival time: what retention removes first
+
+local P = KEYS[1]
+local mode = ARGV[1]
+local MAX_BUCKET = 512
+local KEY_BYTES = 6
+
+local function bucket_of(key, bits)
+  local b1, b2, b3 = string.byte(key, 1, 3)
+  return math.floor((b1 * 65536 + b2 * 256 + b3) / 2 ^ (24 - bits))
+end
+
+local function check_params(expected, epoch, bits)
+  local have = redis.call('HGET', P .. 'meta', 'params')
+  if not have then
+    redis.call('HSET', P .. 'meta', 'params', expected, 'epoch', epoch, 'bucket_bits', bits)
+    return
+  end
+  if have ~= expected then
+    return redis.error_reply('DEDUPE_PARAMS index has [' .. have .. '], service has [' .. expected .. ']')
+  end
+end
+
+local function bands_of(bk)
+  local keys = {}
+  for i = 1, #bk, KEY_BYTES do keys[#keys + 1] = string.sub(bk, i, i + KEY_BYTES - 1) end
+  return keys
+end
+
+local function unlink_bands(n, bk, bits)
+  local ns = tostring(n)
+  for _, key in ipairs(bands_of(bk)) do
+    local bkey = P .. 'b:' .. bucket_of(key, bits)
+    local v = redis.call('HGET', bkey, key)
+    if v then
+      local kept = {}
+      for m in string.gmatch(v, '[^,]+') do if m ~= ns then kept[#kept + 1] = m end end
+      if #kept == 0 then redis.call('HDEL', bkey, key) else redis.call('HSET', bkey, key, table.concat(kept, ',')) end
+    end
+  end
+end
+
+local function link_bands(n, bk, bits)
+  for _, key in ipairs(bands_of(bk)) do
+    local bkey = P .. 'b:' .. bucket_of(key, bits)
+    local v = redis.call('HGET', bkey, key)
+    if not v then
+      redis.call('HSET', bkey, key, n)
+    elseif select(2, string.gsub(v, ',', '')) < MAX_BUCKET then
+      redis.call('HSET', bkey, key, v .. ',' .. n)
+    end
+  end
+end
+
+local function pad(n) return string.format('%012d', n) end
+
+local function remove(n, bits)
+  local rec = P .. 'a:' .. n
+  local f = redis.call('HMGET', rec, 'id', 'bk', 'story')
+  if f[1] then
+    unlink_bands(n, f[2] or '', bits)
+    redis.call('HDEL', P .. 'ids', f[1])
+    if f[3] then redis.call('ZREM', P .. 's:' .. f[3], pad(n)) end
+  end
+  redis.call('DEL', rec)
+  redis.call('ZREM', P .. 'age', n)
+  return f[1]
+end
+
+local function purge(cutoff, limit, bits)
+  local old = redis.call('ZRANGEBYSCORE', P .. 'age', '-inf', '(' .. cutoff, 'LIMIT', 0, limit)
+  for _, n in ipairs(old) do remove(n, bits) end
+  return #old
+end
+
+local function bits_of_index()
+  return tonumber(redis.call('HGET', P .. 'meta', 'bucket_bits') or '16')
+end
+
+if mode == 'delete' then
+  -- ARGV: mode, external id
+  local n = redis.call('HGET', P .. 'ids', ARGV[2])
+  if not n then return 0 end
+  remove(n, bits_of_index())
+  return 1
+end
+
+if mode == 'purge' then
+  -- ARGV: mode, cutoff, limit
+  return purge(tonumber(ARGV[2]), tonumber(ARGV[3]), bits_of_index())
+end
+
+-- mode store | look
+-- ARGV: mode, params, epoch, bucket_bits, id, sig, n, ts, hp, pub, title, url, outlet, now, bk,
+--       jaccard_min, containment_min, containment_min_n, window_s, max_matches, max_candidates,
+--       purge_cutoff, purge_limit
+local err = check_params(ARGV[2], ARGV[3], ARGV[4])
+if err then return err end
+local bits = bits_of_index()
+local id, sig, size, ts_s, hp = ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8], ARGV[9]
+local now, bk = ARGV[14], ARGV[15]
+local jmin, cmin, cmin_n = tonumber(ARGV[16]), tonumber(ARGV[17]), tonumber(ARGV[18])
+local window, max_matches, max_cand = tonumber(ARGV[19]), tonumber(ARGV[20]), tonumber(ARGV[21])
+local store = mode == 'store'
+
+if store then purge(tonumber(ARGV[22]), tonumber(ARGV[23]), bits) end
+
+local self_n = redis.call('HGET', P .. 'ids', id)
+local old
+if self_n then
+  old = redis.call('HMGET', P .. 'a:' .. self_n, 'sig', 'n', 'story', 'bk', 'ts', 'hp')
+  -- Without a publication date an article's time is its first arrival, not this request's.
+  if hp == '0' and old[6] == '0' and old[5] then ts_s = old[5] end
+end
+local ts = tonumber(ts_s)
+
+-- Candidates: articles sharing at least one band, most shared bands first.
+local hits, order = {}, {}
+for _, key in ipairs(bands_of(bk)) do
+  local v = redis.call('HGET', P .. 'b:' .. bucket_of(key, bits), key)
+  if v then
+    for m in string.gmatch(v, '[^,]+') do
+      if m ~= self_n then
+        if not hits[m] then hits[m] = 0; order[#order + 1] = m end
+        hits[m] = hits[m] + 1
+      end
+    end
+  end
+end
+table.sort(order, function(a, b) if hits[a] ~= hits[b] then return hits[a] > hits[b] end return tonumber(a) < tonumber(b) end)
+
+-- Score each candidate: equal 16-bit slots (Jaccard), and containment from Jaccard and set sizes.
+local qs = { string.byte(sig, 1, -1) }
+local slots = #qs / 2
+local matches = {}
+for i = 1, math.min(#order, max_cand) do
+  local m = order[i]
+  local f = redis.call('HMGET', P .. 'a:' .. m, 'sig', 'n', 'ts', 'hp', 'story', 'id', 't', 'u', 'o', 'pub')
+  if f[1] and math.abs(tonumber(f[3]) - ts) <= window then
+    local cs = { string.byte(f[1], 1, -1) }
+    local eq = 0
+    for s = 1, #qs, 2 do
+      if qs[s] == cs[s] and qs[s + 1] == cs[s + 1] then eq = eq + 1 end
+    end
+    local j = eq / slots
+    local cn = tonumber(f[2])
+    local small = math.min(size, cn)
+    local c = 0
+    if j > 0 then c = math.min(1, j * (size + cn) / (1 + j) / small) end
+    if j >= jmin or (c >= cmin and small >= cmin_n) then
+      matches[#matches + 1] = { f[6], eq, f[2], f[3], f[4], m, f[5], f[7] or '', f[8] or '', f[9] or '', f[10] or '', j, c }
+    end
+  end
+end
+table.sort(matches, function(a, b)
+  if a[12] ~= b[12] then return a[12] > b[12] end
+  if a[13] ~= b[13] then return a[13] > b[13] end
+  return tonumber(a[6]) < tonumber(b[6])
+end)
+
+local story = nil
+if #matches > 0 then story = matches[1][7] elseif old and old[3] then story = old[3] end
+
+local status = 'looked'
+local n = self_n
+if store then
+  if old and old[1] == sig and old[2] == tostring(size) and old[5] == ts_s then
+    status = 'unchanged'
+    redis.call('HSET', P .. 'a:' .. n, 't', ARGV[11], 'u', ARGV[12], 'o', ARGV[13])
+    story = old[3]
+  else
+    if old then
+      status = 'updated'
+      unlink_bands(n, old[4] or '', bits)
+      if old[3] and old[3] ~= story then redis.call('ZREM', P .. 's:' .. old[3], pad(n)) end
+    else
+      status = 'created'
+      n = redis.call('INCR', P .. 'seq')
+      redis.call('HSET', P .. 'ids', id, n)
+      redis.call('ZADD', P .. 'age', now, n)
+    end
+    if not story then story = redis.call('HGET', P .. 'meta', 'epoch') .. '-' .. n end
+    redis.call('HSET', P .. 'a:' .. n, 'id', id, 'sig', sig, 'n', size, 'ts', ts_s, 'hp', hp,
+      'pub', ARGV[10], 't', ARGV[11], 'u', ARGV[12], 'o', ARGV[13], 'at', now, 'story', story, 'bk', bk)
+    link_bands(n, bk, bits)
+    redis.call('ZADD', P .. 's:' .. story, ts_s, pad(n))
+  end
+end
+
+local out = { status, n or '', story or '', ts_s, hp }
+for i = 1, math.min(#matches, max_matches) do
+  local m = matches[i]
+  out[#out + 1] = { m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], m[10], m[11] }
+end
+return out

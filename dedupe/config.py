@@ -1,0 +1,86 @@
+"""Settings: one frozen object, read once from DEDUPE_* environment variables.
+
+Every setting is documented here and in `.env.example`; nothing else reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+
+
+class SettingsError(ValueError):
+    """A setting has a value the service cannot run with."""
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.replace("\n", ",").split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Storage
+    redis_url: str = ""  # REDIS_URL; empty = start the embedded Redis under data_dir
+    data_dir: str = "./data"  # where the embedded Redis keeps its files
+    namespace: str = "dedupe"  # key prefix; also the Redis Cluster hash tag of the index
+    redis_timeout_s: float = 2.0  # socket timeout: a slow Redis fails a request, never hangs it
+    retention_days: float = 30.0  # articles leave the index after this many days
+    # Detection (defaults tuned by `python -m eval`; see README "Detection quality")
+    shingle_size: int = 5
+    num_perm: int = 128
+    jaccard_threshold: float = 0.5
+    containment_threshold: float = 0.8
+    min_containment_shingles: int = 40  # below this size containment is not trusted
+    match_window_hours: float = 72.0  # copies further apart in time are different stories
+    max_matches: int = 10
+    # HTTP
+    max_body_bytes: int = 2_000_000
+    api_keys: tuple[str, ...] = field(default_factory=tuple)
+    webhook_secrets: tuple[str, ...] = field(default_factory=tuple)
+    webhook_dedupe_hours: float = 72.0  # how long a processed webhook-id is remembered
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            name = "REDIS_URL" if f.name == "redis_url" else f"DEDUPE_{f.name.upper()}"
+            if f.name == "webhook_secrets":
+                name = "DEDUPE_WEBHOOK_SECRET"
+            raw = env.get(name)
+            if raw is None or raw == "":
+                continue
+            default = getattr(cls, f.name, None) if f.name not in ("api_keys", "webhook_secrets") else ()
+            try:
+                if isinstance(default, tuple):
+                    values[f.name] = _split(raw)
+                elif isinstance(default, bool):
+                    values[f.name] = raw.lower() in ("1", "true", "yes", "on")
+                elif isinstance(default, int):
+                    values[f.name] = int(raw)
+                elif isinstance(default, float):
+                    values[f.name] = float(raw)
+                else:
+                    values[f.name] = raw
+            except ValueError as exc:
+                raise SettingsError(f"{name}={raw!r}: {exc}") from exc
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        problems = []
+        if not 2 <= self.shingle_size <= 12:
+            problems.append("DEDUPE_SHINGLE_SIZE must be between 2 and 12")
+        if self.num_perm < 64 or self.num_perm % 8:
+            problems.append("DEDUPE_NUM_PERM must be a multiple of 8, at least 64")
+        for name in ("jaccard_threshold", "containment_threshold"):
+            if not 0.0 < getattr(self, name) <= 1.0:
+                problems.append(f"DEDUPE_{name.upper()} must be in (0, 1]")
+        if self.retention_days <= 0 or self.match_window_hours <= 0:
+            problems.append("DEDUPE_RETENTION_DAYS and DEDUPE_MATCH_WINDOW_HOURS must be positive")
+        if self.max_body_bytes < 1024:
+            problems.append("DEDUPE_MAX_BODY_BYTES must be at least 1024")
+        if problems:
+            raise SettingsError("; ".join(problems))

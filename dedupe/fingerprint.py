@@ -1,0 +1,128 @@
+"""Tokens to a fingerprint: a MinHash signature, the set size, and the LSH band keys. Pure, no I/O.
+
+Two sketches per article, because syndication cuts stories from the bottom:
+- the *body* sketch (all word shingles) finds copies that keep most of the text, and scores every
+  candidate (estimated Jaccard, and containment from Jaccard and the two set sizes);
+- the *lead* sketch (shingles of the first LEAD_TOKENS words) finds briefs and cut copies, whose
+  Jaccard with the full story is far below any safe band threshold but whose opening is the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import xxhash
+from datasketch import MinHash
+
+#: Hash scheme recorded in the index: signatures from another scheme are not comparable.
+SCHEME = "dedupe-v1/xxh3-rolling/datasketch-affine32/b16"
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier of the rolling shingle hash
+BAND_KEY_BYTES = 6
+
+
+@dataclass(frozen=True)
+class Params:
+    """Everything that must match between the process and the index it reads."""
+
+    shingle_size: int = 5
+    num_perm: int = 128
+    seed: int = 1
+    body_bands: int = 20
+    body_rows: int = 3
+    lead_tokens: int = 60
+    lead_perm: int = 30
+    lead_bands: int = 10
+    lead_rows: int = 3
+
+    def describe(self) -> str:
+        """Canonical text form, stored in the index and compared at start."""
+        return (
+            f"scheme={SCHEME};shingle={self.shingle_size};perm={self.num_perm};seed={self.seed};"
+            f"body={self.body_bands}x{self.body_rows};lead={self.lead_tokens}w/{self.lead_perm}p/"
+            f"{self.lead_bands}x{self.lead_rows}"
+        )
+
+    def __post_init__(self) -> None:
+        if self.body_bands * self.body_rows > self.num_perm:
+            raise ValueError("body bands x rows exceeds num_perm")
+        if self.lead_bands * self.lead_rows > self.lead_perm:
+            raise ValueError("lead bands x rows exceeds lead_perm")
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    signature: bytes  # num_perm slots, the low 16 bits of each MinHash value (b-bit MinHash)
+    shingles: int  # distinct shingles: with Jaccard, gives containment
+    band_keys: tuple[bytes, ...]  # BAND_KEY_BYTES each, body bands then lead bands
+
+
+def _hash_word(word: str) -> int:
+    return xxhash.xxh3_64_intdigest(word.encode("utf-8", "surrogatepass"))
+
+
+def shingle_hashes(tokens: list[str], k: int) -> np.ndarray:
+    """Distinct 32-bit hashes of the word k-grams; a text shorter than k is one shingle."""
+    if not tokens:
+        return np.empty(0, dtype=np.uint32)
+    words = np.fromiter(map(_hash_word, tokens), dtype=np.uint64, count=len(tokens))
+    n = len(words) - min(k, len(words)) + 1
+    acc = words[:n].copy()
+    for j in range(1, min(k, len(words))):
+        acc *= _MIX
+        acc += words[j : j + n]
+    folded = (acc >> np.uint64(32)) ^ (acc & np.uint64(0xFFFFFFFF))
+    return np.unique(folded.astype(np.uint32))
+
+
+@lru_cache(maxsize=8)
+def _template(num_perm: int, seed: int) -> MinHash:
+    # Permutations are drawn once per (num_perm, seed), not once per article.
+    return MinHash(num_perm=num_perm, seed=seed, hashfunc=int, scheme="affine32")
+
+
+def minhash(hashes: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
+    """datasketch MinHash over precomputed 32-bit shingle hashes."""
+    template = _template(num_perm, seed)
+    sketch = MinHash(hashfunc=int, permutations=template.permutations, scheme="affine32", num_perm=num_perm)
+    sketch.update_batch(hashes.tolist())
+    return sketch.hashvalues
+
+
+def _band_keys(values: np.ndarray, bands: int, rows: int, tag: int) -> list[bytes]:
+    blob = values[: bands * rows].astype("<u4").tobytes()
+    width = rows * 4
+    return [
+        xxhash.xxh3_64_digest(blob[i * width : (i + 1) * width], seed=tag * 1000 + i)[:BAND_KEY_BYTES]
+        for i in range(bands)
+    ]
+
+
+def fingerprint(tokens: list[str], params: Params) -> Fingerprint:
+    """The article's fingerprint; raises ValueError when there are no tokens to fingerprint."""
+    if not tokens:
+        raise ValueError("no words to fingerprint")
+    body = shingle_hashes(tokens, params.shingle_size)
+    lead = shingle_hashes(tokens[: params.lead_tokens], params.shingle_size)
+    body_values = minhash(body, params.num_perm, params.seed)
+    lead_values = minhash(lead, params.lead_perm, params.seed + 1)
+    keys = _band_keys(body_values, params.body_bands, params.body_rows, 1)
+    keys += _band_keys(lead_values, params.lead_bands, params.lead_rows, 2)
+    signature = (body_values & 0xFFFF).astype("<u2").tobytes()
+    return Fingerprint(signature=signature, shingles=int(body.size), band_keys=tuple(keys))
+
+
+def jaccard(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard of two signatures: the share of equal slots."""
+    x = np.frombuffer(a, dtype="<u2")
+    y = np.frombuffer(b, dtype="<u2")
+    return float(np.count_nonzero(x == y)) / len(x)
+
+
+def containment(similarity: float, size_a: int, size_b: int) -> float:
+    """Share of the smaller set found in the larger: |A∩B| = J(|A|+|B|)/(1+J)."""
+    if similarity <= 0 or not size_a or not size_b:
+        return 0.0
+    inter = similarity * (size_a + size_b) / (1.0 + similarity)
+    return min(1.0, inter / min(size_a, size_b))

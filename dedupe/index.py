@@ -1,0 +1,249 @@
+"""The LSH index in Redis: the one place that knows the key layout (see check.lua for it).
+
+Every check is one round trip (one EVALSHA), and every write is atomic, because it happens inside
+that script. Redis Cluster: all keys of one index carry the hash tag `{namespace}`, so they share a
+slot and the script may touch any of them; an index therefore lives on one shard, and a deployment
+scales out by running one index per tenant, language or region, each with its own namespace.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+
+from .fingerprint import Fingerprint, Params, containment
+from .models import StoredArticle, format_time
+
+_SCRIPT = (Path(__file__).with_name("check.lua")).read_text()
+#: Expired articles removed by each write: retention costs a bounded, constant amount per check.
+PURGE_PER_WRITE = 4
+
+
+class IndexMismatch(RuntimeError):
+    """The index in Redis was built with other parameters: its signatures are not comparable."""
+
+
+@dataclass(frozen=True)
+class Rules:
+    """When two fingerprints are the same story. Executed inside the check script (see module doc)."""
+
+    jaccard: float
+    containment: float
+    containment_min_shingles: int
+    window_s: float
+    max_matches: int = 10
+    max_candidates: int = 64
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: str
+    number: int
+    similarity: float
+    containment: float
+    ts: float
+    has_published: bool
+    story_id: str
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published_at: str | None
+
+
+@dataclass(frozen=True)
+class IndexAnswer:
+    status: str  # created | updated | unchanged | looked
+    number: int | None  # internal arrival number, None when looked up and not stored
+    story_id: str | None
+    ts: float
+    has_published: bool
+    matches: list[Candidate]
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    id: str
+    ts: float
+    has_published: bool
+    published_at: str | None
+    title: str | None
+    url: str | None
+    outlet: str | None
+
+
+def _s(value: bytes | None) -> str | None:
+    return value.decode("utf-8", "replace") if value else None
+
+
+_STORED_FIELDS = ("id", "story", "t", "u", "o", "pub", "at", "n")
+
+
+def _stored(f: list[bytes | None]) -> StoredArticle | None:
+    if f[0] is None:
+        return None
+    return StoredArticle(
+        id=f[0].decode(),
+        story_id=f[1].decode(),
+        title=_s(f[2]),
+        url=_s(f[3]),
+        outlet=_s(f[4]),
+        published_at=_s(f[5]),
+        indexed_at=format_time(float(f[6])) or "",
+        shingles=int(f[7]),
+    )
+
+
+class RedisIndex:
+    def __init__(self, client: redis.Redis, params: Params, namespace: str, bucket_bits: int = 16) -> None:
+        if not 8 <= bucket_bits <= 24:
+            raise ValueError("bucket_bits must be between 8 and 24")
+        self.client = client
+        self.params = params
+        self.prefix = f"dd:{{{namespace}}}:"
+        self.bucket_bits = bucket_bits
+        self._script = client.register_script(_SCRIPT)
+        self._describe = params.describe()
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def ensure(self) -> None:
+        """Create the index's metadata, or refuse an index built with other parameters."""
+        meta = self.prefix + "meta"
+        self.client.hsetnx(meta, "params", self._describe)
+        self.client.hsetnx(meta, "epoch", secrets.token_hex(3))
+        self.client.hsetnx(meta, "bucket_bits", self.bucket_bits)
+        have = self.client.hget(meta, "params")
+        if have is not None and have.decode() != self._describe:
+            raise IndexMismatch(self._mismatch(have.decode()))
+
+    def _mismatch(self, have: str) -> str:
+        want = dict(p.split("=", 1) for p in self._describe.split(";"))
+        got = dict(p.split("=", 1) for p in have.split(";") if "=" in p)
+        diffs = [f"{k}: index {got.get(k)!r}, service {v!r}" for k, v in want.items() if got.get(k) != v]
+        return "index parameters differ (" + "; ".join(diffs) + "): use another DEDUPE_NAMESPACE or rebuild"
+
+    def ping(self) -> bool:
+        return bool(self.client.ping())
+
+    # -- the check --------------------------------------------------------------------------
+    def check(
+        self, fp: Fingerprint, meta: ArticleMeta, rules: Rules, *, store: bool, now: float, retention_s: float
+    ) -> IndexAnswer:
+        args = [
+            "store" if store else "look",
+            self._describe,
+            secrets.token_hex(3),
+            self.bucket_bits,
+            meta.id,
+            fp.signature,
+            fp.shingles,
+            repr(meta.ts),
+            int(meta.has_published),
+            meta.published_at or "",
+            meta.title or "",
+            meta.url or "",
+            meta.outlet or "",
+            repr(now),
+            b"".join(fp.band_keys),
+            rules.jaccard,
+            rules.containment,
+            rules.containment_min_shingles,
+            rules.window_s,
+            rules.max_matches,
+            rules.max_candidates,
+            repr(now - retention_s),
+            PURGE_PER_WRITE,
+        ]
+        try:
+            reply = self._script(keys=[self.prefix], args=args)
+        except redis.ResponseError as exc:
+            if "DEDUPE_PARAMS" in str(exc):
+                raise IndexMismatch(self._mismatch(str(exc).split("[", 1)[1].split("]", 1)[0])) from exc
+            raise
+        status, number, story, ts, hp = (x.decode() if isinstance(x, bytes) else x for x in reply[:5])
+        slots = len(fp.signature) // 2
+        matches = []
+        for row in reply[5:]:
+            sim = int(row[1]) / slots
+            matches.append(
+                Candidate(
+                    id=row[0].decode(),
+                    number=int(row[5]),
+                    similarity=sim,
+                    containment=containment(sim, fp.shingles, int(row[2])),
+                    ts=float(row[3]),
+                    has_published=row[4] == b"1",
+                    story_id=row[6].decode(),
+                    title=_s(row[7]),
+                    url=_s(row[8]),
+                    outlet=_s(row[9]),
+                    published_at=_s(row[10]),
+                )
+            )
+        return IndexAnswer(
+            status=status,
+            number=int(number) if number else None,
+            story_id=story or None,
+            ts=float(ts),
+            has_published=hp == "1",
+            matches=matches,
+        )
+
+    # -- reads and removals ------------------------------------------------------------------
+    def get(self, article_id: str) -> StoredArticle | None:
+        number = self.client.hget(self.prefix + "ids", article_id)
+        if number is None:
+            return None
+        return self._load(int(number))
+
+    def _load(self, number: int) -> StoredArticle | None:
+        return _stored(self.client.hmget(self.prefix + f"a:{number}", *_STORED_FIELDS))
+
+    def story(self, story_id: str) -> list[StoredArticle]:
+        """The story's copies, earliest first (the zset orders by time, then arrival number)."""
+        members = self.client.zrange(self.prefix + f"s:{story_id}", 0, -1)
+        if not members:
+            return []
+        pipe = self.client.pipeline(transaction=False)
+        for m in members:
+            pipe.hmget(self.prefix + f"a:{int(m)}", *_STORED_FIELDS)
+        return [a for a in map(_stored, pipe.execute()) if a is not None]
+
+    def delete(self, article_id: str) -> bool:
+        return bool(self._script(keys=[self.prefix], args=["delete", article_id]))
+
+    def purge(self, cutoff: float, limit: int = 1000) -> int:
+        return int(self._script(keys=[self.prefix], args=["purge", repr(cutoff), limit]))
+
+    def count(self) -> int:
+        return int(self.client.hlen(self.prefix + "ids"))
+
+
+class Deliveries:
+    """What the webhook answered to each `webhook-id`, so a redelivery gets the same answer."""
+
+    PENDING = b"pending"
+    CLAIM_TTL_S = 60
+
+    def __init__(self, client: redis.Redis, namespace: str) -> None:
+        self.client = client
+        self.prefix = f"dd:{{{namespace}}}:wh:"
+
+    def _key(self, webhook_id: str) -> str:
+        return self.prefix + hashlib.sha256(webhook_id.encode("utf-8", "replace")).hexdigest()[:32]
+
+    def recall(self, webhook_id: str) -> bytes | None:
+        """The stored answer, PENDING while another worker processes it, or None if never seen."""
+        return self.client.get(self._key(webhook_id))
+
+    def claim(self, webhook_id: str) -> bool:
+        return bool(self.client.set(self._key(webhook_id), self.PENDING, nx=True, ex=self.CLAIM_TTL_S))
+
+    def remember(self, webhook_id: str, answer: bytes, ttl_s: float) -> None:
+        self.client.set(self._key(webhook_id), answer, ex=max(1, int(ttl_s)))
+
+    def release(self, webhook_id: str) -> None:
+        self.client.delete(self._key(webhook_id))

@@ -1,0 +1,212 @@
+"""The OpenAPI 3.1 description served at /openapi.json. The request schema comes from the model itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import ArticleIn
+
+_NULLABLE_STR = {"type": ["string", "null"]}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _ok(schema: str, description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+def spec(version: str) -> dict[str, Any]:
+    article_schema = ArticleIn.model_json_schema(ref_template="#/components/schemas/{model}")
+    stored = {
+        "type": "object",
+        "required": ["id", "story_id", "indexed_at", "shingles"],
+        "properties": {
+            "id": {"type": "string"},
+            "story_id": {"type": "string"},
+            "title": _NULLABLE_STR,
+            "url": _NULLABLE_STR,
+            "outlet": _NULLABLE_STR,
+            "published_at": _NULLABLE_STR,
+            "indexed_at": {"type": "string"},
+            "shingles": {"type": "integer"},
+        },
+    }
+    match = {
+        "type": "object",
+        "required": ["id", "similarity", "containment", "story_id"],
+        "properties": {
+            "id": {"type": "string"},
+            "similarity": {"type": "number", "minimum": 0, "maximum": 1, "description": "Estimated Jaccard."},
+            "containment": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1,
+                "description": "Share of the shorter article found in the longer.",
+            },
+            "outlet": _NULLABLE_STR,
+            "url": _NULLABLE_STR,
+            "title": _NULLABLE_STR,
+            "published_at": _NULLABLE_STR,
+            "story_id": {"type": "string"},
+        },
+    }
+    result = {
+        "type": "object",
+        "required": ["id", "duplicate", "story_id", "indexed", "matches"],
+        "properties": {
+            "id": {"type": "string"},
+            "duplicate": {"type": "boolean"},
+            "story_id": _NULLABLE_STR,
+            "indexed": {"type": "boolean"},
+            "matches": {"type": "array", "items": {"$ref": "#/components/schemas/Match"}},
+        },
+    }
+    error = {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}},
+            }
+        },
+    }
+    event = {
+        "type": "object",
+        "required": ["type", "data"],
+        "properties": {
+            "type": {"enum": ["article.published", "article.updated", "article.deleted"]},
+            "data": {"type": "object", "description": "The fields of /v1/check; only id for deleted."},
+        },
+    }
+    story = {
+        "type": "object",
+        "required": ["story_id", "articles"],
+        "properties": {
+            "story_id": {"type": "string"},
+            "articles": {"type": "array", "items": {"$ref": "#/components/schemas/StoredArticle"}},
+        },
+    }
+    common = {
+        "400": _error("Malformed JSON."),
+        "401": _error("Missing or unknown API key."),
+        "413": _error("Body too large."),
+        "415": _error("Not application/json."),
+        "422": _error("A field is missing or invalid; `field` names it."),
+        "503": _error("The index (Redis) is unavailable; retry after Retry-After seconds."),
+    }
+    article_id = [{"name": "article_id", "in": "path", "required": True, "schema": {"type": "string"}}]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "dedupe: syndicated news copy detection", "version": version},
+        "components": {
+            "schemas": {
+                "ArticleIn": article_schema,
+                "CheckResult": result,
+                "Match": match,
+                "StoredArticle": stored,
+                "Story": story,
+                "Error": error,
+                "WebhookEvent": event,
+            },
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "paths": {
+            "/v1/check": {
+                "post": {
+                    "summary": "Is this article a copy of one already seen? Stores it unless index is false.",
+                    "security": [{"bearer": []}, {}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ArticleIn"}}},
+                    },
+                    "responses": {"200": _ok("CheckResult", "The verdict, matches best first."), **common},
+                }
+            },
+            "/v1/articles/{article_id}": {
+                "parameters": article_id,
+                "get": {
+                    "summary": "What is stored for an article.",
+                    "security": [{"bearer": []}, {}],
+                    "responses": {
+                        "200": _ok("StoredArticle", "Stored."),
+                        "404": _error("Unknown id."),
+                        "401": common["401"],
+                        "503": common["503"],
+                    },
+                },
+                "delete": {
+                    "summary": "Remove an article from the index.",
+                    "security": [{"bearer": []}, {}],
+                    "responses": {
+                        "204": {"description": "Removed."},
+                        "404": _error("Unknown id."),
+                        "401": common["401"],
+                        "503": common["503"],
+                    },
+                },
+            },
+            "/v1/stories/{story_id}": {
+                "parameters": [{"name": "story_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "get": {
+                    "summary": "The copies of one story, earliest first.",
+                    "security": [{"bearer": []}, {}],
+                    "responses": {
+                        "200": _ok("Story", "The story."),
+                        "404": _error("Unknown story."),
+                        "401": common["401"],
+                        "503": common["503"],
+                    },
+                },
+            },
+            "/v1/webhooks/cms": {
+                "post": {
+                    "summary": "CMS webhook (Standard Webhooks signature).",
+                    "parameters": [
+                        {"name": h, "in": "header", "required": True, "schema": {"type": "string"}}
+                        for h in ("webhook-id", "webhook-timestamp", "webhook-signature")
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookEvent"}}},
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "Processed (or a redelivery's stored answer).",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        "401": _error("Bad or missing signature, or stale timestamp."),
+                        "409": _error("The same webhook-id is being processed; retry."),
+                        **{k: v for k, v in common.items() if k != "401"},
+                    },
+                }
+            },
+            "/healthz": {"get": {"summary": "The process is alive.", "responses": {"200": {"description": "ok"}}}},
+            "/readyz": {
+                "get": {
+                    "summary": "Redis answers.",
+                    "responses": {"200": {"description": "ready"}, "503": common["503"]},
+                }
+            },
+            "/metrics": {
+                "get": {
+                    "summary": "Prometheus metrics.",
+                    "responses": {
+                        "200": {
+                            "description": "Prometheus text format.",
+                            "content": {"text/plain": {"schema": {"type": "string"}}},
+                        }
+                    },
+                }
+            },
+        },
+    }

@@ -1,0 +1,105 @@
+"""Check, store and forget articles: the decision, with no HTTP in sight.
+
+The index answers which stored articles are the same story (see index.Rules). This module decides
+what that means for the caller: an article is a duplicate only when one of its matches came first,
+by publication time, or by arrival when either date is missing or the dates are equal.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from .config import Settings
+from .errors import InvalidField, NotFound
+from .fingerprint import Params, fingerprint
+from .index import ArticleMeta, Candidate, IndexAnswer, RedisIndex, Rules
+from .models import ArticleIn, CheckResult, Match, StoredArticle, format_time
+from .text import article_tokens
+
+
+def params_from(settings: Settings) -> Params:
+    return Params(shingle_size=settings.shingle_size, num_perm=settings.num_perm)
+
+
+def rules_from(settings: Settings) -> Rules:
+    return Rules(
+        jaccard=settings.jaccard_threshold,
+        containment=settings.containment_threshold,
+        containment_min_shingles=settings.min_containment_shingles,
+        window_s=settings.match_window_hours * 3600.0,
+        max_matches=settings.max_matches,
+    )
+
+
+def came_first(match: Candidate, answer: IndexAnswer) -> bool:
+    """Is `match` earlier than the checked article (by published_at, else by arrival)?"""
+    if match.has_published and answer.has_published and match.ts != answer.ts:
+        return match.ts < answer.ts
+    return answer.number is None or match.number < answer.number
+
+
+class Deduplicator:
+    def __init__(self, index: RedisIndex, settings: Settings, clock: Callable[[], float] = time.time) -> None:
+        self.index = index
+        self.params = index.params
+        self.rules = rules_from(settings)
+        self.retention_s = settings.retention_days * 86400.0
+        self.clock = clock
+
+    def check(self, article: ArticleIn, store: bool | None = None) -> CheckResult:
+        store = article.index if store is None else store
+        words = article_tokens(article.text, article.html, article.title)
+        if not words:
+            field = "text" if article.text and article.text.strip() else "html"
+            raise InvalidField(field, "no story text is left once boilerplate is removed")
+        fp = fingerprint(words, self.params)
+        now = self.clock()
+        published = article.published_ts
+        meta = ArticleMeta(
+            id=article.id,
+            ts=published if published is not None else now,
+            has_published=published is not None,
+            published_at=format_time(published),
+            title=article.title,
+            url=article.url,
+            outlet=article.outlet,
+        )
+        answer = self.index.check(fp, meta, self.rules, store=store, now=now, retention_s=self.retention_s)
+        return CheckResult(
+            id=article.id,
+            duplicate=any(came_first(m, answer) for m in answer.matches),
+            story_id=answer.story_id,
+            indexed=store,
+            matches=[
+                Match(
+                    id=m.id,
+                    similarity=round(m.similarity, 4),
+                    containment=round(m.containment, 4),
+                    outlet=m.outlet,
+                    url=m.url,
+                    title=m.title,
+                    published_at=m.published_at,
+                    story_id=m.story_id,
+                )
+                for m in answer.matches
+            ],
+        )
+
+    def get(self, article_id: str) -> StoredArticle:
+        found = self.index.get(article_id)
+        if found is None:
+            raise NotFound(f"no article with id {article_id!r}")
+        return found
+
+    def delete(self, article_id: str) -> bool:
+        return self.index.delete(article_id)
+
+    def story(self, story_id: str) -> list[StoredArticle]:
+        copies = self.index.story(story_id)
+        if not copies:
+            raise NotFound(f"no story with id {story_id!r}")
+        return copies
+
+    def purge_expired(self, limit: int = 10_000) -> int:
+        return self.index.purge(self.clock() - self.retention_s, limit)

@@ -1,0 +1,126 @@
+"""From what an outlet published to the words of the story itself. Pure functions, no I/O.
+
+Syndicated copies differ from the wire original mostly in what wraps the story (headlines, captions,
+bylines, datelines, "Source link", comment forms) and in Unicode noise (curly quotes, invisible
+characters, look-alike letters). Both are removed here so that the fingerprint sees the story only.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import unicodedata
+
+import trafilatura
+
+#: Pages larger than this are cut before parsing: extraction time must stay bounded.
+MAX_HTML_CHARS = 3_000_000
+#: Text larger than this is cut: a story is never this long, a hostile body may be.
+MAX_TEXT_CHARS = 1_000_000
+
+# Invisible characters that change bytes but not what a reader sees.
+_INVISIBLE = dict.fromkeys(
+    map(
+        ord,
+        "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+        "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069"
+        "\u206a\u206b\u206c\u206d\u206e\u206f\ufeff\x00",
+    ),
+    None,
+)
+# Cyrillic and Greek letters that look like Latin ones: the usual way to slip a copy past a filter.
+_HOMOGLYPHS = str.maketrans(
+    "АВЕЅІЈКМНОРСТХУаеіјорсхуѕԁһӏԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαιкνρτυχ",
+    "ABESIJKMHOPCTXYaeijopcxysdhlqwABEZHIKMNOPTYXoaikvptux",
+)
+_TRANSLATE = {**_INVISIBLE, **_HOMOGLYPHS}
+
+# Whole lines that outlets and scrapers add around a story (only short lines are tested: cheap, and safe).
+_BOILERPLATE_LINE = re.compile(
+    r"""(?:
+        source\ link | leave\ a\ (?:reply|comment) | related(?:\ (?:stories|articles|news|coverage))?
+      | (?:read|see)\ (?:more|also)\b | share\ (?:this|on)\b | advertisement | sponsored
+      | (?:subscribe|sign\ up|follow\ us|click\ here|download\ (?:the|our)\ app)\b
+      | your\ email\ address\ will\ not\ be\ published | required\ fields\ are\ marked
+      | ©|\(c\)|copyright\b | (?:additional\ )?(?:reporting|writing|editing)\ by\b
+      | (?:photo|image|picture|file\ photo|pictured|caption|credit)s?\ ?[:|(]
+      | (?:updated|published|posted|last\ updated)\b.{0,60}$
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_BOILERPLATE_PHRASE = re.compile(
+    r"has not been edited by|auto-?generated from a syndicated feed|all rights reserved"
+    r"|\((?:representational|representative image|file|file photo|photo|afp|ap|reuters|pti|getty(?: images)?)\)\W*$",
+    re.IGNORECASE,
+)
+BOILERPLATE_MAX_CHARS = 250
+# "MOSCOW (AFP) -", "NEW DELHI, Jan 27 (Reuters) -", "(AP) --": the wire's dateline opening a story.
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Za-z.'\- ]{1,40}(?:,\s*[A-Z][A-Za-z.]{2,9}\s+\d{1,2})?(?:,\s*\d{4})?\s*)?"
+    r"\((?:AFP|AP|Reuters|PTI|IANS|ANI|UNI|Xinhua|dpa|DPA|EFE|ANSA|Bloomberg|TASS|Kyodo|Yonhap)\)\s*[-–—:]+\s*"
+)
+_SENTENCE_END = re.compile(r"""[.!?…:;]["'”’»)\]]*\s*$""")
+_THOUSANDS = re.compile(r"(?<=\d)[,.\u00a0\u202f'’](?=\d{3}(?!\d))")
+_NEEDS_TRANSLATE = re.compile("[" + "".join(map(chr, _TRANSLATE)) + "]")
+_WORD = re.compile(r"\w+")
+#: Lines shorter than this (in words), with no sentence ending, are headlines, labels and captions.
+HEADLINE_MAX_WORDS = 16
+
+
+def html_to_text(page: str) -> str:
+    """Main text of an HTML page, one paragraph per line; navigation, lists of links and comments dropped."""
+    page = page[:MAX_HTML_CHARS]
+    text = trafilatura.extract(
+        page, include_comments=False, include_tables=False, favor_precision=True, deduplicate=False
+    )
+    if not text:
+        text = trafilatura.html2txt(page) or ""
+    return text
+
+
+def normalise_unicode(text: str) -> str:
+    """One spelling for what looks the same: NFKC, invisible characters out, look-alike letters folded."""
+    text = text[:MAX_TEXT_CHARS]
+    if "&" in text:
+        text = html_lib.unescape(text)
+    if text.isascii():
+        return text.replace("\x00", "")
+    text = unicodedata.normalize("NFKC", text)
+    return text.translate(_TRANSLATE) if _NEEDS_TRANSLATE.search(text) else text
+
+
+def story_lines(text: str, title: str | None = None) -> list[str]:
+    """The paragraphs of the story itself, without the wrapping an outlet or a scraper added."""
+    title_key = _key(title) if title else None
+    lines: list[str] = []
+    seen: set[str] = set()
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line in seen:
+            continue
+        seen.add(line)
+        if len(line) <= BOILERPLATE_MAX_CHARS:
+            if _BOILERPLATE_LINE.match(line) or _BOILERPLATE_PHRASE.search(line):
+                continue
+            if line.count(" ") < HEADLINE_MAX_WORDS and not _SENTENCE_END.search(line):
+                continue
+            if title_key and _key(line) == title_key:
+                continue
+        lines.append(_DATELINE.sub("", line, count=1))
+    return lines
+
+
+def tokens(lines: list[str]) -> list[str]:
+    """Lower-cased words, numbers written one way ("13,000" and "13000" are one token)."""
+    return _WORD.findall(_THOUSANDS.sub("", "\n".join(lines)).lower())
+
+
+def article_tokens(text: str | None = None, html: str | None = None, title: str | None = None) -> list[str]:
+    """The whole text pipeline: extract, normalise, drop boilerplate, tokenise."""
+    body = html_to_text(html) if html and not (text and text.strip()) else (text or "")
+    title = normalise_unicode(title) if title else None
+    return tokens(story_lines(normalise_unicode(body), title))
+
+
+def _key(line: str) -> str:
+    return " ".join(_WORD.findall(line.casefold()))

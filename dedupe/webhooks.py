@@ -1,0 +1,109 @@
+"""Blueprint for the CMS webhook (Standard Webhooks): verify, answer redeliveries, hand to the service.
+
+A delivery is processed once per `webhook-id`: the answer is stored and replayed to redeliveries.
+Failures of the index (503) are not stored, so the sender's retry is processed for real once Redis
+is back. Without a configured secret the endpoint refuses everything (503): an unsigned webhook
+would let anyone write to the index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any
+
+import redis
+from flask import Blueprint, Response, request
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+from .api import parse_article, read_json, services
+from .errors import ApiError, Conflict, InvalidField, Unauthorized, Unavailable, error_response
+
+bp = Blueprint("webhooks", __name__, url_prefix="/v1/webhooks")
+EVENTS = ("article.published", "article.updated", "article.deleted")
+
+
+def verifiers(secrets: tuple[str, ...]) -> list[Webhook]:
+    """One verifier per configured secret: several at once let a secret be rotated without downtime."""
+    return [Webhook(secret) for secret in secrets]
+
+
+def _verify(raw: bytes) -> None:
+    headers = {k: request.headers.get(k, "") for k in ("webhook-id", "webhook-timestamp", "webhook-signature")}
+    for verifier in services().webhook_verifiers:
+        try:
+            verifier.verify(raw, headers, json_parse=False)
+            return
+        except (WebhookVerificationError, ValueError):
+            continue
+    raise Unauthorized("webhook signature is missing, invalid or too old")
+
+
+def _handle(payload: Any) -> dict[str, Any]:
+    if not isinstance(payload, dict):
+        raise InvalidField("body", "must be a JSON object")
+    kind = payload.get("type")
+    if kind not in EVENTS:
+        raise InvalidField("type", f"must be one of {', '.join(EVENTS)}")
+    data = payload.get("data")
+    if not isinstance(data, dict):
+        raise InvalidField("data", "must be a JSON object")
+    dedupe = services().dedupe
+    if kind == "article.deleted":
+        article_id = data.get("id")
+        if not isinstance(article_id, str) or not article_id:
+            raise InvalidField("data.id", "must be a non-empty string")
+        return {"type": kind, "id": article_id, "deleted": dedupe.delete(article_id)}
+    article = parse_article({**data, "index": True}, "data.")
+    result = dedupe.check(article, store=True)
+    services().metrics.checks.labels("duplicate" if result.duplicate else "unique").inc()
+    return {"type": kind, "result": result.to_dict()}
+
+
+def _replay(answer: bytes) -> Response:
+    stored = json.loads(answer)
+    return Response(stored["body"], status=stored["status"], mimetype="application/json")
+
+
+@bp.post("/cms")
+def cms() -> Response:
+    svc = services()
+    outcome = svc.metrics.webhooks
+    if not svc.webhook_verifiers:
+        outcome.labels("unconfigured").inc()
+        raise Unavailable("webhook secret not configured (DEDUPE_WEBHOOK_SECRET)")
+    raw = request.get_data(cache=True)
+    try:
+        _verify(raw)
+    except Unauthorized:
+        outcome.labels("rejected").inc()
+        raise
+    delivery = request.headers["webhook-id"]
+    seen = svc.deliveries.recall(delivery)
+    if seen is None and not svc.deliveries.claim(delivery):
+        seen = svc.deliveries.recall(delivery)
+    if seen == svc.deliveries.PENDING:
+        outcome.labels("in_progress").inc()
+        raise Conflict("this webhook-id is being processed; retry shortly")
+    if seen is not None:
+        outcome.labels("redelivered").inc()
+        return _replay(seen)
+    try:
+        body, status = json.dumps(_handle(read_json(raw))), 200
+        outcome.labels("processed").inc()
+    except ApiError as exc:
+        if exc.status >= 500:
+            svc.deliveries.release(delivery)
+            raise
+        body = error_response(exc.status, exc.code, exc.message, exc.field).get_data(as_text=True)
+        status = exc.status
+        outcome.labels("invalid").inc()
+    except Exception:
+        outcome.labels("failed").inc()
+        with contextlib.suppress(redis.RedisError):  # if Redis is gone, the claim expires by itself
+            svc.deliveries.release(delivery)
+        raise
+    svc.deliveries.remember(
+        delivery, json.dumps({"status": status, "body": body}).encode(), svc.settings.webhook_dedupe_hours * 3600
+    )
+    return Response(body, status=status, mimetype="application/json")
