@@ -17,7 +17,7 @@
 
 local P = KEYS[1]
 local mode = ARGV[1]
-local MAX_BUCKET = 512
+local MAX_BUCKET = 100
 local KEY_BYTES = 6
 
 local function bucket_of(key, bits)
@@ -55,16 +55,23 @@ local function unlink_bands(n, bk, bits)
   end
 end
 
+-- Returns the band keys it linked: a band already shared by MAX_BUCKET articles (a story copied that
+-- often) is not extended, since candidates beyond that many are never scored; the record keeps only the
+-- linked keys so that removal and `verify` see exactly what is in the buckets.
 local function link_bands(n, bk, bits)
+  local linked = {}
   for _, key in ipairs(bands_of(bk)) do
     local bkey = P .. 'b:' .. bucket_of(key, bits)
     local v = redis.call('HGET', bkey, key)
     if not v then
       redis.call('HSET', bkey, key, n)
-    elseif select(2, string.gsub(v, ',', '')) < MAX_BUCKET then
+      linked[#linked + 1] = key
+    elseif select(2, string.gsub(v, ',', '')) < MAX_BUCKET - 1 then
       redis.call('HSET', bkey, key, v .. ',' .. n)
+      linked[#linked + 1] = key
     end
   end
+  return table.concat(linked)
 end
 
 local function pad(n) return string.format('%012d', n) end
@@ -196,8 +203,8 @@ if store then
     end
     if not story then story = redis.call('HGET', P .. 'meta', 'epoch') .. '-' .. n end
     redis.call('HSET', P .. 'a:' .. n, 'id', id, 'sig', sig, 'n', size, 'ts', ts_s, 'hp', hp,
-      'pub', ARGV[10], 't', ARGV[11], 'u', ARGV[12], 'o', ARGV[13], 'at', now, 'story', story, 'bk', bk)
-    link_bands(n, bk, bits)
+      'pub', ARGV[10], 't', ARGV[11], 'u', ARGV[12], 'o', ARGV[13], 'at', now, 'story', story,
+      'bk', link_bands(n, bk, bits))
     redis.call('ZADD', P .. 's:' .. story, ts_s, pad(n))
   end
 end

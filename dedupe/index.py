@@ -15,7 +15,7 @@ from pathlib import Path
 
 import redis
 
-from .fingerprint import Fingerprint, Params, containment
+from .fingerprint import BAND_KEY_BYTES, Fingerprint, Params, containment
 from .models import StoredArticle, format_time
 
 _SCRIPT = (Path(__file__).with_name("check.lua")).read_text()
@@ -97,6 +97,26 @@ def _stored(f: list[bytes | None]) -> StoredArticle | None:
     )
 
 
+def _answer(reply: list, fp: Fingerprint) -> IndexAnswer:
+    status, number, story, ts, hp = (x.decode() if isinstance(x, bytes) else x for x in reply[:5])
+    slots = len(fp.signature) // 2
+    matches = []
+    for row in reply[5:]:
+        sim = int(row[1]) / slots
+        matches.append(
+            Candidate(
+                id=row[0].decode(), number=int(row[5]), similarity=sim,
+                containment=containment(sim, fp.shingles, int(row[2])), ts=float(row[3]),
+                has_published=row[4] == b"1", story_id=row[6].decode(), title=_s(row[7]),
+                url=_s(row[8]), outlet=_s(row[9]), published_at=_s(row[10]),
+            )
+        )  # fmt: skip
+    return IndexAnswer(
+        status=status, number=int(number) if number else None, story_id=story or None, ts=float(ts),
+        has_published=hp == "1", matches=matches,
+    )  # fmt: skip
+
+
 class RedisIndex:
     def __init__(self, client: redis.Redis, params: Params, namespace: str, bucket_bits: int = 16) -> None:
         if not 8 <= bucket_bits <= 24:
@@ -129,68 +149,45 @@ class RedisIndex:
         return bool(self.client.ping())
 
     # -- the check --------------------------------------------------------------------------
+    def _args(
+        self, fp: Fingerprint, meta: ArticleMeta, rules: Rules, store: bool, now: float, retention_s: float
+    ) -> list:
+        return [
+            "store" if store else "look", self._describe, secrets.token_hex(3), self.bucket_bits,
+            meta.id, fp.signature, fp.shingles, repr(meta.ts), int(meta.has_published),
+            meta.published_at or "", meta.title or "", meta.url or "", meta.outlet or "", repr(now),
+            b"".join(fp.band_keys), rules.jaccard, rules.containment, rules.containment_min_shingles,
+            rules.window_s, rules.max_matches, rules.max_candidates, repr(now - retention_s), PURGE_PER_WRITE,
+        ]  # fmt: skip
+
+    def _raise_mismatch(self, exc: redis.ResponseError) -> None:
+        if "DEDUPE_PARAMS" in str(exc):
+            raise IndexMismatch(self._mismatch(str(exc).split("[", 1)[1].split("]", 1)[0])) from exc
+
     def check(
         self, fp: Fingerprint, meta: ArticleMeta, rules: Rules, *, store: bool, now: float, retention_s: float
     ) -> IndexAnswer:
-        args = [
-            "store" if store else "look",
-            self._describe,
-            secrets.token_hex(3),
-            self.bucket_bits,
-            meta.id,
-            fp.signature,
-            fp.shingles,
-            repr(meta.ts),
-            int(meta.has_published),
-            meta.published_at or "",
-            meta.title or "",
-            meta.url or "",
-            meta.outlet or "",
-            repr(now),
-            b"".join(fp.band_keys),
-            rules.jaccard,
-            rules.containment,
-            rules.containment_min_shingles,
-            rules.window_s,
-            rules.max_matches,
-            rules.max_candidates,
-            repr(now - retention_s),
-            PURGE_PER_WRITE,
-        ]
+        """Score the article against its LSH candidates and, with store=True, index it: one round trip."""
         try:
-            reply = self._script(keys=[self.prefix], args=args)
+            reply = self._script(keys=[self.prefix], args=self._args(fp, meta, rules, store, now, retention_s))
         except redis.ResponseError as exc:
-            if "DEDUPE_PARAMS" in str(exc):
-                raise IndexMismatch(self._mismatch(str(exc).split("[", 1)[1].split("]", 1)[0])) from exc
+            self._raise_mismatch(exc)
             raise
-        status, number, story, ts, hp = (x.decode() if isinstance(x, bytes) else x for x in reply[:5])
-        slots = len(fp.signature) // 2
-        matches = []
-        for row in reply[5:]:
-            sim = int(row[1]) / slots
-            matches.append(
-                Candidate(
-                    id=row[0].decode(),
-                    number=int(row[5]),
-                    similarity=sim,
-                    containment=containment(sim, fp.shingles, int(row[2])),
-                    ts=float(row[3]),
-                    has_published=row[4] == b"1",
-                    story_id=row[6].decode(),
-                    title=_s(row[7]),
-                    url=_s(row[8]),
-                    outlet=_s(row[9]),
-                    published_at=_s(row[10]),
-                )
-            )
-        return IndexAnswer(
-            status=status,
-            number=int(number) if number else None,
-            story_id=story or None,
-            ts=float(ts),
-            has_published=hp == "1",
-            matches=matches,
-        )
+        return _answer(reply, fp)
+
+    def check_many(
+        self, items: list[tuple[Fingerprint, ArticleMeta]], rules: Rules, *, now: float, retention_s: float
+    ) -> list[IndexAnswer]:
+        """Store a batch in order, in one pipeline: the bulk path (each article still sees the ones before)."""
+        pipe = self.client.pipeline(transaction=False)
+        for fp, meta in items:
+            self._script(keys=[self.prefix], args=self._args(fp, meta, rules, True, now, retention_s), client=pipe)
+        try:
+            replies = pipe.execute()
+        except redis.ResponseError as exc:
+            self._raise_mismatch(exc)
+            raise
+        return [_answer(reply, fp) for reply, (fp, _) in zip(replies, items, strict=True)]
 
     # -- reads and removals ------------------------------------------------------------------
     def get(self, article_id: str) -> StoredArticle | None:
@@ -220,6 +217,57 @@ class RedisIndex:
 
     def count(self) -> int:
         return int(self.client.hlen(self.prefix + "ids"))
+
+    def verify(self) -> list[str]:
+        """Every inconsistency in the index (empty when sound): for `python -m dedupe verify`.
+
+        Sound means: each id maps to a record naming it; each record's bands point back to it, it is in
+        its story and in the retention queue; each band entry and story member is a live record.
+        """
+        c, p, problems = self.client, self.prefix, []
+        ids = {k.decode(): int(v) for k, v in c.hscan_iter(p + "ids")}
+        records = {}
+        for key in c.scan_iter(match=p + "a:*", count=1000):
+            n = int(key.decode().rsplit(":", 1)[1])
+            records[n] = c.hmget(key, "id", "bk", "story", "sig", "n")
+        for ext, n in ids.items():
+            if n not in records:
+                problems.append(f"id {ext!r} -> article {n}: no record")
+            elif (records[n][0] or b"").decode() != ext:
+                problems.append(f"id {ext!r} -> article {n}, whose record names {records[n][0]!r}")
+        aged = {int(m) for m in c.zrange(p + "age", 0, -1)}
+        for n, (ext, bk, story, sig, size) in records.items():
+            if ext is None or sig is None or size is None or story is None or bk is None:
+                problems.append(f"article {n}: record incomplete")
+                continue
+            if ids.get(ext.decode()) != n:
+                problems.append(f"article {n} ({ext!r}) is not in ids")
+            if c.zscore(p + f"s:{story.decode()}", f"{n:012d}") is None:
+                problems.append(f"article {n} missing from its story {story.decode()}")
+            if n not in aged:
+                problems.append(f"article {n} missing from the retention queue")
+            for i in range(0, len(bk), BAND_KEY_BYTES):
+                band = bk[i : i + BAND_KEY_BYTES]
+                members = (c.hget(p + f"b:{self._bucket(band)}", band) or b"").decode().split(",")
+                if str(n) not in members:
+                    problems.append(f"article {n}: band {band.hex()} does not list it")
+        for key in c.scan_iter(match=p + "b:*", count=1000):
+            for band, members in c.hscan_iter(key):
+                for m in members.decode().split(","):
+                    if int(m) not in records:
+                        problems.append(f"band {band.hex()} lists missing article {m}")
+        for key in c.scan_iter(match=p + "s:*", count=1000):
+            story = key.decode().split(":s:", 1)[1]
+            for m in c.zrange(key, 0, -1):
+                rec = records.get(int(m))
+                if rec is None or rec[2] is None or rec[2].decode() != story:
+                    problems.append(f"story {story} lists article {int(m)}, which is not in it")
+        problems.extend(f"retention queue lists missing article {n}" for n in aged - records.keys())
+        return problems
+
+    def _bucket(self, band: bytes) -> int:
+        bits = int(self.client.hget(self.prefix + "meta", "bucket_bits") or self.bucket_bits)
+        return int.from_bytes(band[:3], "big") >> (24 - bits)
 
 
 class Deliveries:

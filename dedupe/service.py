@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from .config import Settings
 from .errors import InvalidField, NotFound
-from .fingerprint import Params, fingerprint
+from .fingerprint import Fingerprint, Params, fingerprint
 from .index import ArticleMeta, Candidate, IndexAnswer, RedisIndex, Rules
 from .models import ArticleIn, CheckResult, Match, StoredArticle, format_time
 from .text import article_tokens
@@ -39,6 +39,34 @@ def came_first(match: Candidate, answer: IndexAnswer) -> bool:
     return answer.number is None or match.number < answer.number
 
 
+def prepare(article: ArticleIn, params: Params, now: float) -> tuple[Fingerprint, ArticleMeta]:
+    """Text to fingerprint: the CPU-bound half of a check, with no I/O, so it can run in another process."""
+    words = article_tokens(article.text, article.html, article.title)
+    if not words:
+        field = "text" if article.text and article.text.strip() else "html"
+        raise InvalidField(field, "no story text is left once boilerplate is removed")
+    published = article.published_ts
+    meta = ArticleMeta(
+        id=article.id, ts=published if published is not None else now, has_published=published is not None,
+        published_at=format_time(published), title=article.title, url=article.url, outlet=article.outlet,
+    )  # fmt: skip
+    return fingerprint(words, params), meta
+
+
+def _result(article_id: str, answer: IndexAnswer, stored: bool) -> CheckResult:
+    return CheckResult(
+        id=article_id,
+        duplicate=any(came_first(m, answer) for m in answer.matches),
+        story_id=answer.story_id,
+        indexed=stored,
+        matches=[
+            Match(id=m.id, similarity=round(m.similarity, 4), containment=round(m.containment, 4),
+                  outlet=m.outlet, url=m.url, title=m.title, published_at=m.published_at, story_id=m.story_id)
+            for m in answer.matches
+        ],
+    )  # fmt: skip
+
+
 class Deduplicator:
     def __init__(self, index: RedisIndex, settings: Settings, clock: Callable[[], float] = time.time) -> None:
         self.index = index
@@ -47,44 +75,19 @@ class Deduplicator:
         self.retention_s = settings.retention_days * 86400.0
         self.clock = clock
 
+    def prepare(self, article: ArticleIn) -> tuple[Fingerprint, ArticleMeta]:
+        return prepare(article, self.params, self.clock())
+
     def check(self, article: ArticleIn, store: bool | None = None) -> CheckResult:
         store = article.index if store is None else store
-        words = article_tokens(article.text, article.html, article.title)
-        if not words:
-            field = "text" if article.text and article.text.strip() else "html"
-            raise InvalidField(field, "no story text is left once boilerplate is removed")
-        fp = fingerprint(words, self.params)
-        now = self.clock()
-        published = article.published_ts
-        meta = ArticleMeta(
-            id=article.id,
-            ts=published if published is not None else now,
-            has_published=published is not None,
-            published_at=format_time(published),
-            title=article.title,
-            url=article.url,
-            outlet=article.outlet,
-        )
-        answer = self.index.check(fp, meta, self.rules, store=store, now=now, retention_s=self.retention_s)
-        return CheckResult(
-            id=article.id,
-            duplicate=any(came_first(m, answer) for m in answer.matches),
-            story_id=answer.story_id,
-            indexed=store,
-            matches=[
-                Match(
-                    id=m.id,
-                    similarity=round(m.similarity, 4),
-                    containment=round(m.containment, 4),
-                    outlet=m.outlet,
-                    url=m.url,
-                    title=m.title,
-                    published_at=m.published_at,
-                    story_id=m.story_id,
-                )
-                for m in answer.matches
-            ],
-        )
+        fp, meta = self.prepare(article)
+        answer = self.index.check(fp, meta, self.rules, store=store, now=self.clock(), retention_s=self.retention_s)
+        return _result(article.id, answer, store)
+
+    def store_many(self, prepared: list[tuple[Fingerprint, ArticleMeta]]) -> list[CheckResult]:
+        """Index a batch of prepared articles in order, in one round trip (the backfill path)."""
+        answers = self.index.check_many(prepared, self.rules, now=self.clock(), retention_s=self.retention_s)
+        return [_result(meta.id, answer, True) for (_, meta), answer in zip(prepared, answers, strict=True)]
 
     def get(self, article_id: str) -> StoredArticle:
         found = self.index.get(article_id)

@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1
+FROM python:3.11.7-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    GUNICORN_BIND=0.0.0.0:8000 \
+    DEDUPE_DATA_DIR=/data
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+
+COPY app.py gunicorn.conf.py ./
+COPY dedupe ./dedupe
+
+RUN useradd --system --uid 10001 --home-dir /app dedupe \
+    && mkdir -p /data \
+    && chown dedupe /data
+USER 10001
+VOLUME ["/data"]
+EXPOSE 8000
+
+HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
+    CMD ["python", "-c", "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=2).status == 200 else 1)"]
+
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "app:app"]
