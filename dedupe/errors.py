@@ -78,7 +78,11 @@ def redis_failure_kind(exc: redis.RedisError) -> str:
     """Name a Redis failure for the metric and the message: slow, full, or unreachable."""
     if isinstance(exc, redis.TimeoutError):
         return "timeout"
-    if isinstance(exc, redis.ResponseError) and str(exc).startswith("OOM"):
+    # redis-py raises OutOfMemoryError (message without the "OOM" prefix) for a command refused at maxmemory;
+    # inside the check script, the refusal comes back as a ResponseError "... -OOM command not allowed ...".
+    if isinstance(exc, redis.exceptions.OutOfMemoryError) or (
+        isinstance(exc, redis.ResponseError) and "OOM command not allowed" in str(exc)
+    ):
         return "full"
     return "unavailable"
 

@@ -17,7 +17,7 @@ import xxhash
 from datasketch import MinHash
 
 #: Hash scheme recorded in the index: signatures from another scheme are not comparable.
-SCHEME = "dedupe-v1/xxh3-rolling/datasketch-affine32/b16"
+SCHEME = "dedupe-v2/xxh3-rolling/datasketch-affine32/b16"
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier of the rolling shingle hash
 BAND_KEY_BYTES = 6
 
@@ -54,6 +54,7 @@ class Params:
 @dataclass(frozen=True)
 class Fingerprint:
     signature: bytes  # num_perm slots, the low 16 bits of each MinHash value (b-bit MinHash)
+    lead_signature: bytes  # lead_perm slots, likewise: a brief's opening is the original's opening
     shingles: int  # distinct shingles: with Jaccard, gives containment
     band_keys: tuple[bytes, ...]  # BAND_KEY_BYTES each, body bands then lead bands
 
@@ -109,8 +110,14 @@ def fingerprint(tokens: list[str], params: Params) -> Fingerprint:
     lead_values = minhash(lead, params.lead_perm, params.seed + 1)
     keys = _band_keys(body_values, params.body_bands, params.body_rows, 1)
     keys += _band_keys(lead_values, params.lead_bands, params.lead_rows, 2)
-    signature = (body_values & 0xFFFF).astype("<u2").tobytes()
-    return Fingerprint(signature=signature, shingles=int(body.size), band_keys=tuple(keys))
+    return Fingerprint(
+        signature=_low16(body_values), lead_signature=_low16(lead_values), shingles=int(body.size),
+        band_keys=tuple(keys),
+    )  # fmt: skip
+
+
+def _low16(values: np.ndarray) -> bytes:
+    return (values & 0xFFFF).astype("<u2").tobytes()
 
 
 def jaccard(a: bytes, b: bytes) -> float:

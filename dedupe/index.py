@@ -9,6 +9,7 @@ scales out by running one index per tenant, language or region, each with its ow
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ import redis
 from .fingerprint import BAND_KEY_BYTES, Fingerprint, Params, containment
 from .models import StoredArticle, format_time
 
+log = logging.getLogger(__name__)
 _SCRIPT = (Path(__file__).with_name("check.lua")).read_text()
 #: Expired articles removed by each write: retention costs a bounded, constant amount per check.
 PURGE_PER_WRITE = 4
@@ -34,7 +36,10 @@ class Rules:
     jaccard: float
     containment: float
     containment_min_shingles: int
-    window_s: float
+    window_s: float  # measured from the first copy of the candidate's story, not from any copy
+    lead_jaccard: float = 1.0
+    lead_containment: float = 1.0
+    containment_z: float = 0.0  # containment is judged this many standard errors below its estimate
     max_matches: int = 10
     max_candidates: int = 64
 
@@ -117,6 +122,10 @@ def _answer(reply: list, fp: Fingerprint) -> IndexAnswer:
     )  # fmt: skip
 
 
+def _version_args(version: float | None, ttl_s: float) -> list:
+    return ["", 0] if version is None else [repr(float(version)), max(1, int(ttl_s))]
+
+
 class RedisIndex:
     def __init__(self, client: redis.Redis, params: Params, namespace: str, bucket_bits: int = 16) -> None:
         if not 8 <= bucket_bits <= 24:
@@ -148,16 +157,32 @@ class RedisIndex:
     def ping(self) -> bool:
         return bool(self.client.ping())
 
+    def ready(self) -> None:
+        """For /readyz: Redis answers and holds this service's index; an empty Redis gets a new, empty index.
+
+        Redis restarted without its data (no persistence, a lost volume) is not an error: it is logged and
+        the index is initialised again. An index built with other parameters raises IndexMismatch.
+        """
+        have = self.client.hget(self.prefix + "meta", "params")
+        if have is None:
+            log.warning("index is empty (Redis restarted without its data?): initialising a new one at %s", self.prefix)
+            self.ensure()
+        elif have.decode() != self._describe:
+            raise IndexMismatch(self._mismatch(have.decode()))
+
     # -- the check --------------------------------------------------------------------------
     def _args(
-        self, fp: Fingerprint, meta: ArticleMeta, rules: Rules, store: bool, now: float, retention_s: float
-    ) -> list:
+        self, fp: Fingerprint, meta: ArticleMeta, rules: Rules, store: bool, now: float, retention_s: float,
+        version: float | None = None, version_ttl_s: float = 0,
+    ) -> list:  # fmt: skip
         return [
             "store" if store else "look", self._describe, secrets.token_hex(3), self.bucket_bits,
-            meta.id, fp.signature, fp.shingles, repr(meta.ts), int(meta.has_published),
+            meta.id, fp.signature + fp.lead_signature, fp.shingles, repr(meta.ts), int(meta.has_published),
             meta.published_at or "", meta.title or "", meta.url or "", meta.outlet or "", repr(now),
             b"".join(fp.band_keys), rules.jaccard, rules.containment, rules.containment_min_shingles,
             rules.window_s, rules.max_matches, rules.max_candidates, repr(now - retention_s), PURGE_PER_WRITE,
+            *_version_args(version, version_ttl_s),
+            len(fp.lead_signature) // 2, rules.lead_jaccard, rules.lead_containment, rules.containment_z,
         ]  # fmt: skip
 
     def _raise_mismatch(self, exc: redis.ResponseError) -> None:
@@ -165,11 +190,17 @@ class RedisIndex:
             raise IndexMismatch(self._mismatch(str(exc).split("[", 1)[1].split("]", 1)[0])) from exc
 
     def check(
-        self, fp: Fingerprint, meta: ArticleMeta, rules: Rules, *, store: bool, now: float, retention_s: float
-    ) -> IndexAnswer:
-        """Score the article against its LSH candidates and, with store=True, index it: one round trip."""
+        self, fp: Fingerprint, meta: ArticleMeta, rules: Rules, *, store: bool, now: float, retention_s: float,
+        version: float | None = None, version_ttl_s: float = 0,
+    ) -> IndexAnswer:  # fmt: skip
+        """Score the article against its LSH candidates and, with store=True, index it: one round trip.
+
+        With a `version` (a webhook event's time), a store older than the last event applied to the id is
+        not done: the answer's status is then "stale".
+        """
+        args = self._args(fp, meta, rules, store, now, retention_s, version, version_ttl_s)
         try:
-            reply = self._script(keys=[self.prefix], args=self._args(fp, meta, rules, store, now, retention_s))
+            reply = self._script(keys=[self.prefix], args=args)
         except redis.ResponseError as exc:
             self._raise_mismatch(exc)
             raise
@@ -209,8 +240,11 @@ class RedisIndex:
             pipe.hmget(self.prefix + f"a:{int(m)}", *_STORED_FIELDS)
         return [a for a in map(_stored, pipe.execute()) if a is not None]
 
-    def delete(self, article_id: str) -> bool:
-        return bool(self._script(keys=[self.prefix], args=["delete", article_id]))
+    def delete(self, article_id: str, version: float | None = None, version_ttl_s: float = 0) -> bool | None:
+        """True if removed, False if absent; None if `version` is older than the last event applied to the id."""
+        args = ["delete", article_id, *_version_args(version, version_ttl_s)]
+        done = int(self._script(keys=[self.prefix], args=args))
+        return None if done < 0 else bool(done)
 
     def purge(self, cutoff: float, limit: int = 1000) -> int:
         return int(self._script(keys=[self.prefix], args=["purge", repr(cutoff), limit]))

@@ -14,6 +14,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 MAX_ID_CHARS = 256
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
 
 
 def _clean(value: str | None) -> str | None:
@@ -35,10 +36,19 @@ class ArticleIn(BaseModel):
     published_at: AwareDatetime | None = Field(None, description="RFC 3339 date-time with offset.")
     index: bool = Field(True, strict=True, description="false: look without storing.")
 
-    @field_validator("id", "text", "html", "title", "url", "outlet", mode="after")
+    @field_validator("id", "text", "html", "title", "url", "outlet", mode="before")
     @classmethod
-    def _no_surrogates(cls, value: str | None) -> str | None:
-        return _clean(value)
+    def _no_surrogates(cls, value: object) -> object:
+        # before: pydantic's own str check refuses lone surrogates (422) before an "after" validator runs
+        return _clean(value) if isinstance(value, str) else value
+
+    @field_validator("published_at", mode="before")
+    @classmethod
+    def _rfc3339(cls, value: object) -> object:
+        """Only RFC 3339 text: pydantic alone would also take epoch numbers and "1643270400"."""
+        if value is not None and not (isinstance(value, str) and _RFC3339.fullmatch(value)):
+            raise ValueError("must be an RFC 3339 date-time with offset, e.g. 2022-01-27T10:00:00Z")
+        return value
 
     @field_validator("id", mode="after")
     @classmethod

@@ -28,6 +28,9 @@ def rules_from(settings: Settings) -> Rules:
         containment=settings.containment_threshold,
         containment_min_shingles=settings.min_containment_shingles,
         window_s=settings.match_window_hours * 3600.0,
+        lead_jaccard=settings.lead_jaccard_threshold,
+        lead_containment=settings.lead_containment_threshold,
+        containment_z=settings.containment_caution,
         max_matches=settings.max_matches,
     )
 
@@ -45,10 +48,14 @@ def prepare(article: ArticleIn, params: Params, now: float) -> tuple[Fingerprint
     if not words:
         field = "text" if article.text and article.text.strip() else "html"
         raise InvalidField(field, "no story text is left once boilerplate is removed")
-    published = article.published_ts
+    try:  # a date at the edge of the calendar with an offset (0001-01-01T00:00:00+14:00) has no UTC form
+        published = article.published_ts
+        published_at = format_time(published)
+    except (ValueError, OverflowError, OSError):
+        raise InvalidField("published_at", "out of range: must fall between years 1 and 9999 in UTC") from None
     meta = ArticleMeta(
         id=article.id, ts=published if published is not None else now, has_published=published is not None,
-        published_at=format_time(published), title=article.title, url=article.url, outlet=article.outlet,
+        published_at=published_at, title=article.title, url=article.url, outlet=article.outlet,
     )  # fmt: skip
     return fingerprint(words, params), meta
 
@@ -83,6 +90,22 @@ class Deduplicator:
         fp, meta = self.prepare(article)
         answer = self.index.check(fp, meta, self.rules, store=store, now=self.clock(), retention_s=self.retention_s)
         return _result(article.id, answer, store)
+
+    def store_event(self, article: ArticleIn, version: float | None, keep_s: float) -> CheckResult | None:
+        """Check and store a webhook's article; None (nothing done) if a later event for its id was applied.
+
+        `version` is the event's time; `keep_s` how long the id's last event time is remembered.
+        """
+        fp, meta = self.prepare(article)
+        answer = self.index.check(
+            fp, meta, self.rules, store=True, now=self.clock(), retention_s=self.retention_s,
+            version=version, version_ttl_s=keep_s,
+        )  # fmt: skip
+        return None if answer.status == "stale" else _result(article.id, answer, True)
+
+    def delete_event(self, article_id: str, version: float | None, keep_s: float) -> bool | None:
+        """Forget an article for a webhook; None (nothing done) if a later event for its id was applied."""
+        return self.index.delete(article_id, version=version, version_ttl_s=keep_s)
 
     def store_many(self, prepared: list[tuple[Fingerprint, ArticleMeta]]) -> list[CheckResult]:
         """Index a batch of prepared articles in order, in one round trip (the backfill path)."""

@@ -75,6 +75,8 @@ def html_to_text(page: str) -> str:
     )
     if not text:
         text = trafilatura.html2txt(page) or ""
+    if not text and "<body" not in page.lower():  # a one-element fragment is not parsed unless wrapped
+        return html_to_text(f"<html><body>{page}</body></html>")
     return text
 
 
@@ -85,7 +87,7 @@ def normalise_unicode(text: str) -> str:
         text = html_lib.unescape(text)
     if text.isascii():
         return text.replace("\x00", "")
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", _THOUSANDS.sub("", text))  # before NFKC turns NBSP into a space
     return text.translate(_TRANSLATE) if _NEEDS_TRANSLATE.search(text) else text
 
 

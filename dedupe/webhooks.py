@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
+from datetime import datetime
 from typing import Any
 
 import redis
@@ -21,6 +23,7 @@ from .errors import ApiError, Conflict, InvalidField, Unauthorized, Unavailable,
 
 bp = Blueprint("webhooks", __name__, url_prefix="/v1/webhooks")
 EVENTS = ("article.published", "article.updated", "article.deleted")
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
 
 
 def verifiers(secrets: tuple[str, ...]) -> list[Webhook]:
@@ -49,15 +52,44 @@ def _handle(payload: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidField("data", "must be a JSON object")
     dedupe = services().dedupe
+    version = _event_time(payload, data)
+    keep_s = services().settings.webhook_dedupe_hours * 3600
     if kind == "article.deleted":
         article_id = data.get("id")
         if not isinstance(article_id, str) or not article_id:
             raise InvalidField("data.id", "must be a non-empty string")
-        return {"type": kind, "id": article_id, "deleted": dedupe.delete(article_id)}
+        deleted = dedupe.delete_event(article_id, version, keep_s)
+        if deleted is None:
+            return {"type": kind, "id": article_id, "ignored": STALE}
+        return {"type": kind, "id": article_id, "deleted": deleted}
     article = parse_article({**data, "index": True}, "data.")
-    result = dedupe.check(article, store=True)
+    try:
+        result = dedupe.store_event(article, version, keep_s)
+    except InvalidField as exc:  # "no story text left": name the field as the payload has it
+        raise InvalidField(f"data.{exc.field}", exc.message) from None
+    if result is None:
+        return {"type": kind, "id": article.id, "ignored": STALE}
     services().metrics.checks.labels("duplicate" if result.duplicate else "unique").inc()
     return {"type": kind, "result": result.to_dict()}
+
+
+#: The answer to an event older than the last one applied to its article (see _event_time).
+STALE = "a later event for this article was applied already; this one changed nothing"
+
+
+def _event_time(payload: dict[str, Any], data: dict[str, Any]) -> float | None:
+    """The event's time, which orders the events of one article: `timestamp` (Standard Webhooks), else
+    `data.updated_at`; None when neither is given (such events are applied in arrival order)."""
+    for field, value in (("timestamp", payload.get("timestamp")), ("data.updated_at", data.get("updated_at"))):
+        if value is None:
+            continue
+        if not (isinstance(value, str) and _RFC3339.fullmatch(value)):
+            raise InvalidField(field, "must be an RFC 3339 date-time with offset, e.g. 2022-01-27T10:00:00Z")
+        try:
+            return datetime.fromisoformat(value.replace("z", "Z")).timestamp()
+        except ValueError as exc:
+            raise InvalidField(field, f"not a valid date-time: {exc}") from None
+    return None
 
 
 def _replay(answer: bytes) -> Response:

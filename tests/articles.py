@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SEED = (Path(__file__).with_name("fixtures") / "seed-article.txt").read_text(encoding="utf-8")
+FIXTURES = Path(__file__).with_name("fixtures")
+SEED = (FIXTURES / "seed-article.txt").read_text(encoding="utf-8")
 HEADLINE = "Russia Says US Failing On Ukraine But More Talks Possible"
 FIRST_LINE = "Russia said Thursday"
 LAST_LINE_END = "“insufficient for a full-scale offensive”."
@@ -48,8 +49,7 @@ def wrapped_copy(seed: str = SEED) -> str:
             "Agence France-Presse",
             "MOSCOW (AFP) - " + paras[0],
             *paras[1:],
-            "(This story has not been edited by The Daily Ledger staff and is auto-generated from a syndicated "
-            "feed.)",
+            "(This story has not been edited by The Daily Ledger staff and is auto-generated from a syndicated feed.)",
             "Additional reporting by Jane Doe in Kyiv",
             "© 2022 AFP. All rights reserved.",
             "Copyright The Daily Ledger 2022",
@@ -160,55 +160,8 @@ def edited_copy(seed: str = SEED) -> str:
     return join(paras)
 
 
-# A different story on the same topic, the same day, with the same people and places.
-SAME_TOPIC = """Ukraine's Foreign Minister Dmytro Kuleba on Thursday urged Western capitals to impose sanctions on Moscow before any attack rather than after one, saying that deterrence only worked if the Kremlin believed the price would be paid in advance.
-
-Speaking at a news conference in Kyiv alongside his Lithuanian counterpart, Kuleba said Ukraine had asked the European Union to prepare a package of measures targeting Russian banks, energy exports and the Nord Stream 2 gas pipeline.
-
-The Kremlin dismissed the idea. Dmitry Peskov, the spokesman for President Vladimir Putin, said threats of sanctions had never changed Russian policy and accused Washington of stoking hysteria by flying weapons and ammunition into Kyiv.
-
-Sergei Lavrov, the Russian foreign minister, used a radio interview to accuse NATO of turning Ukraine into a military foothold on Russia's border, and said Moscow would decide its next steps after studying the American position with great care.
-
-In Washington, Antony Blinken told lawmakers that the United States had shipped more than 200 million dollars of defensive aid to Ukraine in recent months and that further deliveries, including Javelin anti-tank missiles, would arrive within days.
-
-Blinken also announced that the State Department was reducing the staff at the American embassy in Kyiv, a decision that Ukrainian officials privately described as premature and damaging to the confidence of investors.
-
-The hryvnia fell to its weakest level in months against the dollar, and Ukraine's central bank said it had sold reserves to steady the currency, while the finance ministry postponed a planned sale of government bonds.
-
-Economists in Kyiv said the crisis had already cost the country billions in lost investment, as foreign airlines reviewed their schedules and insurers raised premiums for flights over the Black Sea.
-
-In the eastern city of Mariupol, a few dozen kilometres from the front line with the separatist regions, residents queued at a sports hall to learn first aid and how to handle a rifle, under the guidance of veterans of the 2014 fighting.
-
-"Nobody here wants a war, but we have seen one before and we know what it means," said Olena, a 52-year-old teacher who attended the session with her adult son and declined to give her surname.
-
-NATO said it was sending additional ships and fighter jets to eastern Europe, and Denmark, Spain and the Netherlands confirmed deployments to the Baltic states and Bulgaria as part of the alliance's reinforcement.
-
-Jens Stoltenberg, the NATO secretary general, told a German newspaper that the alliance would not deploy combat troops inside Ukraine but would continue to support the country with training, equipment and intelligence.
-
-Belarus, a close ally of Moscow, began moving tanks and air defence systems towards its southern border for joint exercises with Russia planned for February, which Western officials fear could serve as cover for an attack from the north.
-
-Ukraine's defence ministry said it was monitoring the build-up closely and had strengthened its units along the border with Belarus, the shortest route for any force heading towards the capital.
-
-President Volodymyr Zelensky, in a televised address in the evening, appealed for calm and told Ukrainians to keep to their plans, saying that the army was ready and that panic was the most dangerous weapon of all.
-"""
-
-UNRELATED = """Heavy rain lashed the southern Indian city of Chennai for a third straight day on Thursday, flooding low-lying neighbourhoods, closing schools and bringing suburban train services to a halt during the morning rush.
-
-The India Meteorological Department said a depression over the southwest Bay of Bengal was likely to intensify over the next 24 hours and issued a red alert for Chennai and the neighbouring districts of Tiruvallur, Kancheepuram and Chengalpattu.
-
-Residents waded through knee-deep water on arterial roads, and several underpasses were closed to traffic after vehicles stalled in the flooding, while the city corporation deployed more than 500 pumps to drain the water.
-
-The state government announced a holiday for schools and colleges and advised private companies to let employees work from home, and fishermen were told not to venture into the sea until the weekend.
-
-Officials said more than 2,000 people had been moved to relief camps set up in community halls and schools, where they were given food, drinking water and medical care by volunteers and municipal staff.
-
-The Chembarambakkam reservoir, one of the main sources of drinking water for the city, was nearing its full capacity, and engineers released surplus water in stages after warning people living downstream of the Adyar river.
-
-Chief Minister M.K. Stalin visited several flooded areas and said the government would compensate families whose homes had been damaged, and that long-term drainage works would be accelerated once the monsoon ended.
-
-Opposition leaders accused the government of failing to complete storm water drains promised after the floods of previous years, and demanded an inquiry into how funds allocated for the works had been spent.
-
-Flights at Chennai airport were delayed by up to two hours because of poor visibility, although the airport authority said operations had not been suspended and that the runways were clear of water.
-
-Weather scientists said the northeast monsoon had brought nearly double the normal rainfall to Tamil Nadu this season, and warned that warmer seas were making such intense spells of rain more frequent along the coast.
-"""
+#: A different story on the same topic, the same day, with the same people and places (Lavrov, Blinken, Peskov,
+#: Kyiv, NATO...), of similar length: written for these tests.
+SAME_TOPIC = (FIXTURES / "same-topic-article.txt").read_text(encoding="utf-8")
+#: An unrelated story (a flood in Chennai): written for these tests.
+UNRELATED = (FIXTURES / "unrelated-article.txt").read_text(encoding="utf-8")

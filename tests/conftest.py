@@ -56,3 +56,42 @@ def client(app):
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return (FIXTURES / "seed-article.txt").read_text(encoding="utf-8")
+
+
+# -- added for the contract suite -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def index(settings: Settings, redis_client: redis.Redis):
+    """The RedisIndex the app would build, on the test Redis (for the storage tests)."""
+    from dedupe.index import RedisIndex
+    from dedupe.service import params_from
+
+    idx = RedisIndex(redis_client, params_from(settings), settings.namespace)
+    idx.ensure()
+    return idx
+
+
+@pytest.fixture
+def outage_redis(tmp_path: Path):
+    """A Redis of this test's own, to kill and restart; with an fsync-always AOF so what it acknowledged survives."""
+    server = RedisServer(tmp_path / "outage-redis", "--appendonly", "yes", "--appendfsync", "always").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def outage_settings(outage_redis: RedisServer) -> Settings:
+    return Settings(
+        redis_url=outage_redis.url, namespace="test", redis_timeout_s=1.0, webhook_secrets=(WEBHOOK_SECRET,)
+    )
+
+
+@pytest.fixture
+def outage_app(outage_settings: Settings):
+    return create_app(outage_settings, build_services(outage_settings))
+
+
+#: Standard Webhooks secrets (base64 after the prefix), two of them for the rotation tests.
+WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+WEBHOOK_SECRET_2 = "whsec_c2Vjb25kLXNlY3JldC1mb3Itcm90YXRpb24="

@@ -1,0 +1,172 @@
+"""Part 3: end to end over HTTP. The service under gunicorn (-w 2) with a private Redis behind it, and a
+trivial Flask JSON endpoint served the same way, driven in the same run by the same bounded load generator.
+
+Load generator: `wrk` with a Lua script (fixed request count per connection thread, fresh ids), when it is
+installed; otherwise a small Python client (threads, one connection each) that does the same. The Python
+client costs far more CPU on a 2-core machine, so the figures say which one produced them.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from .corpus import Article
+from .util import median, percentile, private_redis
+from tests.redis_server import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+WRK_LUA = Path(__file__).with_name("wrk_post.lua")
+
+
+def have_wrk(install: bool) -> str | None:
+    """Path of wrk; with install=True, try Debian's package once when it is missing and we are root."""
+    found = shutil.which("wrk")
+    if found or not install or os.geteuid() != 0 or not shutil.which("apt-get"):
+        return found
+    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], capture_output=True, timeout=300, check=False)
+    return shutil.which("wrk")
+
+
+class Gunicorn:
+    def __init__(self, target: str, env: dict[str, str], workers: int = 2) -> None:
+        self.port = free_port()
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        self.proc = subprocess.Popen(
+            [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning",
+             "--backlog", "256", target],
+            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    return
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"gunicorn {target} exited: {self.proc.stderr.read().decode()[-2000:]}")
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"gunicorn {target} did not start")
+
+    def worker_pids(self) -> list[int]:
+        out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True, check=False)
+        return [int(p) for p in out.stdout.split()]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def _wrk(wrk: str, port: int, bodies: Path, requests: int, connections: int, tag: str) -> dict:
+    threads = 2
+    env = {**os.environ, "BENCH_BODIES": str(bodies), "BENCH_PER_THREAD": str(requests // threads),
+           "BENCH_TAG": tag}  # fmt: skip
+    # -d is only the upper bound (the script stops each thread after its share of requests).
+    out = subprocess.run(
+        [wrk, "-t", str(threads), "-c", str(connections), "-d", "300s", "--timeout", "5s", "-s", str(WRK_LUA),
+         f"http://127.0.0.1:{port}"],
+        capture_output=True, text=True, env=env, timeout=330, check=False,
+    )  # fmt: skip
+    line = next((x for x in out.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no figures: {out.stdout[-1000:]} {out.stderr[-1000:]}")
+    r = json.loads(line.split(" ", 1)[1])
+    return {"req_per_s": r["requests"] / (r["duration_us"] / 1e6), "p50_ms": r["p50_us"] / 1e3,
+            "p99_ms": r["p99_us"] / 1e3, "requests": r["requests"], "failed": r["errors"] + r["non200"]}  # fmt: skip
+
+
+def _python_client(port: int, bodies: list[bytes], requests: int, connections: int, tag: str) -> dict:
+    latencies: list[float] = []
+    failed = [0]
+    lock = threading.Lock()
+    per = requests // connections
+
+    def worker(w: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        mine, bad = [], 0
+        for i in range(per):
+            body = b'{"id":"%s-c%d-%d",' % (tag.encode(), w, i) + bodies[(i * connections + w) % len(bodies)]
+            s = time.perf_counter()
+            try:
+                conn.request("POST", "/v1/check", body, {"Content-Type": "application/json"})
+                resp = conn.getresponse()
+                resp.read()
+                bad += resp.status != 200
+            except (OSError, http.client.HTTPException):
+                bad += 1
+                conn.close()
+            mine.append(time.perf_counter() - s)
+        with lock:
+            latencies.extend(mine)
+            failed[0] += bad
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(w,)) for w in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    return {"req_per_s": len(latencies) / wall, "p50_ms": 1e3 * percentile(latencies, 50),
+            "p99_ms": 1e3 * percentile(latencies, 99), "requests": len(latencies), "failed": failed[0]}  # fmt: skip
+
+
+def run(articles: list[Article], requests: int, runs: int, connections: int = 4, use_wrk: bool = True,
+        log=print) -> dict:  # fmt: skip
+    """Alternate trivial endpoint and service, `runs` times each, `requests` requests per run."""
+    wrk = have_wrk(install=True) if use_wrk else None
+    with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
+        bodies_path = Path(tmp) / "bodies.jsonl"
+        prom = Path(tmp) / "prometheus"
+        prom.mkdir()
+        lines = []
+        for a in articles:
+            payload = a.payload()
+            del payload["id"]
+            lines.append(json.dumps(payload, ensure_ascii=True)[1:])  # '"title": ...}' after the id
+        bodies_path.write_text("".join("{" + x + "\n" for x in lines))
+        raw = [x.encode() for x in lines]
+        with private_redis() as server:
+            env = {"REDIS_URL": server.url, "DEDUPE_NAMESPACE": "benchhttp", "PROMETHEUS_MULTIPROC_DIR": str(prom)}
+            services = {"trivial": Gunicorn("bench.trivial_app:app", env), "service": Gunicorn("app:app", env)}
+            try:
+                per_run = []
+                for r in range(runs):
+                    row = {}
+                    for name, g in services.items():
+                        server.client().flushall()  # every run starts from the same (empty) index
+                        tag = f"{name}{r}"
+                        if wrk:
+                            row[name] = _wrk(wrk, g.port, bodies_path, requests, connections, tag)
+                        else:
+                            row[name] = _python_client(g.port, raw, requests, connections, tag)
+                    row["ratio"] = row["service"]["req_per_s"] / row["trivial"]["req_per_s"]
+                    per_run.append(row)
+                    log(f"  run {r + 1}: service {row['service']['req_per_s']:,.0f} req/s "
+                        f"(p50 {row['service']['p50_ms']:.2f} ms, p99 {row['service']['p99_ms']:.2f} ms), "
+                        f"trivial {row['trivial']['req_per_s']:,.0f} req/s, ratio {row['ratio']:.2f}")  # fmt: skip
+            finally:
+                for g in services.values():
+                    g.stop()
+    out = {"load_generator": "wrk" if wrk else "python", "connections": connections, "requests": requests,
+           "workers": 2, "runs": per_run, "ratio": median([r["ratio"] for r in per_run])}  # fmt: skip
+    for name in ("service", "trivial"):
+        out[name] = {k: median([r[name][k] for r in per_run]) for k in ("req_per_s", "p50_ms", "p99_ms", "failed")}
+    return out

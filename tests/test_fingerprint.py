@@ -1,0 +1,98 @@
+"""MinHash fingerprints (dedupe/fingerprint.py): determinism, and estimates close to the exact values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dedupe.fingerprint import BAND_KEY_BYTES, Params, containment, fingerprint, jaccard, minhash, shingle_hashes
+from dedupe.text import article_tokens
+from tests import articles
+
+PARAMS = Params()
+
+
+def signature(hashes: np.ndarray, params: Params = PARAMS) -> bytes:
+    """A body signature exactly as fingerprint() builds it (16-bit slots)."""
+    return (minhash(hashes, params.num_perm, params.seed) & 0xFFFF).astype("<u2").tobytes()
+
+
+def test_identical_text_gives_identical_fingerprint():
+    words = article_tokens(articles.wire_original())
+    assert fingerprint(words, PARAMS) == fingerprint(list(words), PARAMS)
+    assert fingerprint(words, PARAMS) == fingerprint(article_tokens(articles.SEED), PARAMS)
+
+
+def test_fingerprint_shape_follows_the_params():
+    fp = fingerprint(article_tokens(articles.wire_original()), PARAMS)
+    assert len(fp.signature) == PARAMS.num_perm * 2
+    assert len(fp.band_keys) == PARAMS.body_bands + PARAMS.lead_bands
+    assert all(len(k) == BAND_KEY_BYTES for k in fp.band_keys)
+
+
+def test_different_text_gives_a_different_fingerprint():
+    a = fingerprint(article_tokens(articles.wire_original()), PARAMS)
+    b = fingerprint(article_tokens(articles.SAME_TOPIC), PARAMS)
+    assert a.signature != b.signature
+    assert not set(a.band_keys) & set(b.band_keys)
+    assert jaccard(a.signature, b.signature) < 0.05
+
+
+def test_other_params_give_another_fingerprint_and_description():
+    words = article_tokens(articles.wire_original())
+    other = Params(shingle_size=4)
+    assert fingerprint(words, other) != fingerprint(words, PARAMS)
+    assert other.describe() != PARAMS.describe()
+
+
+def test_fingerprint_of_nothing_is_refused():
+    with pytest.raises(ValueError):
+        fingerprint([], PARAMS)
+
+
+def test_invalid_params_are_refused():
+    with pytest.raises(ValueError):
+        Params(num_perm=64, body_bands=30, body_rows=3)
+
+
+def test_shingles_are_the_distinct_word_k_grams():
+    words = [f"w{i}" for i in range(100)]
+    assert shingle_hashes(words, 5).size == 96
+    assert shingle_hashes(words + words, 5).size == 96 + 4  # repeats add only the k-grams across the seam
+    assert shingle_hashes(["a", "b"], 5).size == 1  # shorter than k: one shingle
+    assert shingle_hashes([], 5).size == 0
+
+
+@pytest.mark.parametrize("exact", [0.1, 0.25, 0.5, 0.75, 0.9])
+def test_jaccard_estimate_is_close_to_the_exact_value(exact):
+    # |A| = |B| = 1000 with an overlap chosen for the exact Jaccard: |A∩B| / |A∪B| = s / (2000 - s).
+    shared = round(2000 * exact / (1 + exact))
+    a = np.arange(1000, dtype=np.uint32) * 7919 + 13
+    b = np.concatenate([a[:shared], np.arange(1000 - shared, dtype=np.uint32) * 7919 + 50_000_017])
+    truth = shared / (2000 - shared)
+    assert abs(jaccard(signature(a), signature(b)) - truth) < 0.1
+
+
+@pytest.mark.parametrize(("size_a", "size_b", "shared"), [(1000, 300, 300), (1000, 500, 450), (600, 200, 100)])
+def test_containment_estimate_is_close_to_the_exact_value(size_a, size_b, shared):
+    a = np.arange(size_a, dtype=np.uint32) * 104729 + 7
+    b = np.concatenate([a[:shared], np.arange(size_b - shared, dtype=np.uint32) * 104729 + 90_000_049])
+    exact = shared / min(size_a, size_b)
+    estimated = containment(jaccard(signature(a), signature(b)), size_a, size_b)
+    assert abs(estimated - exact) < 0.12
+
+
+def test_containment_formula_on_exact_jaccard():
+    assert containment(0.3, 1000, 300) == pytest.approx(1.0)
+    assert containment(0.0, 1000, 300) == 0.0
+    assert containment(0.5, 0, 10) == 0.0
+    assert containment(1 / 3, 100, 100) == pytest.approx(0.5)
+
+
+def test_a_brief_is_contained_in_its_story():
+    full = article_tokens(articles.wire_original())
+    short = article_tokens(articles.brief(paragraphs=4))
+    fa, fb = fingerprint(full, PARAMS), fingerprint(short, PARAMS)
+    # every shingle of the brief is in the story: the estimate should say so, within MinHash error
+    assert containment(jaccard(fa.signature, fb.signature), fa.shingles, fb.shingles) > 0.75
+    assert set(fa.band_keys[PARAMS.body_bands :]) & set(fb.band_keys[PARAMS.body_bands :])

@@ -1,0 +1,126 @@
+"""Storage: retention (with an injected clock), recorded index parameters, and a refused mismatched index."""
+
+from __future__ import annotations
+
+import pytest
+
+from dedupe import build_services, create_app
+from dedupe.config import Settings
+from dedupe.fingerprint import Params
+from dedupe.index import IndexMismatch, RedisIndex
+from dedupe.models import ArticleIn
+from dedupe.service import Deduplicator, params_from
+from tests import articles
+from tests.helpers import assert_index_consistent
+
+DAY = 86400.0
+HOUR = 3600.0
+T0 = 1_643_277_600.0  # 2022-01-27T10:00:00Z
+
+
+class Clock:
+    def __init__(self, now: float = T0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def article(article_id: str, text: str, **fields) -> ArticleIn:
+    return ArticleIn(id=article_id, text=text, **fields)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def dedupe(index, settings, clock) -> Deduplicator:
+    # retention (12 h) shorter than the match window (20 h by default): only retention can make a copy go
+    assert settings.match_window_hours > 15
+    return Deduplicator(index, Settings(**{**settings.__dict__, "retention_days": 0.5}), clock=clock)
+
+
+def test_copy_within_retention_is_a_duplicate(dedupe, clock):
+    dedupe.check(article("a", articles.wire_original()))
+    clock.now += 10 * HOUR
+    assert dedupe.check(article("b", articles.SEED)).duplicate is True
+
+
+def test_article_older_than_retention_leaves_the_index_on_the_next_write(dedupe, clock, redis_client, settings):
+    dedupe.check(article("a", articles.wire_original()))
+    clock.now += 15 * HOUR  # still inside the match window: only retention can make it go
+    result = dedupe.check(article("b", articles.SEED))
+    assert result.duplicate is False
+    assert result.matches == []
+    assert dedupe.index.get("a") is None
+    assert dedupe.index.count() == 1
+    assert_index_consistent(redis_client, settings)
+
+
+def test_each_write_purges_a_few_and_purge_removes_the_rest(dedupe, clock, redis_client, settings):
+    from dedupe.index import PURGE_PER_WRITE
+
+    for i in range(10):
+        dedupe.check(article(f"old-{i}", articles.wire_original()))
+    clock.now += 15 * HOUR
+    dedupe.check(article("recent", articles.UNRELATED))
+    assert dedupe.index.count() == 10 - PURGE_PER_WRITE + 1  # bounded work per write
+    assert dedupe.purge_expired() == 10 - PURGE_PER_WRITE
+    assert [dedupe.index.get(f"old-{i}") for i in range(10)] == [None] * 10
+    assert dedupe.index.get("recent") is not None
+    assert_index_consistent(redis_client, settings)
+
+
+def test_look_only_checks_do_not_purge(dedupe, clock):
+    dedupe.check(article("a", articles.wire_original()))
+    clock.now += 15 * HOUR
+    dedupe.check(article("probe", articles.UNRELATED, index=False))
+    assert dedupe.index.get("a") is not None
+
+
+def test_index_parameters_are_recorded(app, redis_client, settings):
+    meta = redis_client.hgetall("dd:{test}:meta")
+    assert meta[b"params"].decode() == params_from(settings).describe()
+    assert meta[b"bucket_bits"] == b"16"
+    assert meta[b"epoch"]
+
+
+def test_index_with_other_parameters_is_refused(index, redis_client):
+    other = RedisIndex(redis_client, Params(shingle_size=4), "test")
+    with pytest.raises(IndexMismatch, match="shingle"):
+        other.ensure()
+    assert redis_client.hget("dd:{test}:meta", "params").decode() == index.params.describe()
+
+
+def test_check_against_an_index_with_other_parameters_is_refused(index, redis_client, settings):
+    from dedupe.service import rules_from
+
+    other = RedisIndex(redis_client, Params(num_perm=64, body_bands=20, body_rows=3), "test")
+    fp, meta = Deduplicator(other, settings).prepare(article("a", articles.wire_original()))
+    with pytest.raises(IndexMismatch):
+        other.check(fp, meta, rules_from(settings), store=True, now=T0, retention_s=DAY)
+    assert index.count() == 0
+    assert params_from(settings) == index.params
+
+
+def test_app_with_other_parameters_refuses_to_start_on_the_index(app, settings):
+    mismatched = Settings(**{**settings.__dict__, "shingle_size": 4})
+    with pytest.raises(IndexMismatch):
+        create_app(mismatched, build_services(mismatched))
+
+
+def test_other_namespace_holds_an_index_with_other_parameters(app, settings):
+    other = Settings(**{**settings.__dict__, "shingle_size": 4, "namespace": "other"})
+    client = create_app(other, build_services(other)).test_client()
+    assert client.post("/v1/check", json={"id": "a", "text": articles.SEED}).status_code == 200
+
+
+def test_running_app_answers_503_when_its_index_is_replaced_by_another(client, redis_client):
+    redis_client.flushall()
+    RedisIndex(redis_client, Params(shingle_size=4), "test").ensure()
+    response = client.post("/v1/check", json={"id": "a", "text": articles.SEED})
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "index_mismatch"
+    assert redis_client.hlen("dd:{test}:ids") == 0
