@@ -80,8 +80,12 @@ class Settings:
             problems.append("DEDUPE_SHINGLE_SIZE must be between 2 and 12")
         if self.num_perm < 64 or self.num_perm % 8:
             problems.append("DEDUPE_NUM_PERM must be a multiple of 8, at least 64")
-        for name in ("jaccard_threshold", "containment_threshold", "lead_jaccard_threshold",
-                     "lead_containment_threshold"):
+        for name in (
+            "jaccard_threshold",
+            "containment_threshold",
+            "lead_jaccard_threshold",
+            "lead_containment_threshold",
+        ):
             if not 0.0 < getattr(self, name) <= 1.0:
                 problems.append(f"DEDUPE_{name.upper()} must be in (0, 1]")
         if self.retention_days <= 0 or self.match_window_hours <= 0:

@@ -59,8 +59,18 @@ class Fingerprint:
     band_keys: tuple[bytes, ...]  # BAND_KEY_BYTES each, body bands then lead bands
 
 
+#: Word hashes are cached: news vocabulary repeats, and a dict lookup is several times cheaper than a hash.
+WORD_CACHE_SIZE = 200_000
+_word_hashes: dict[str, int] = {}
+
+
 def _hash_word(word: str) -> int:
-    return xxhash.xxh3_64_intdigest(word.encode("utf-8", "surrogatepass"))
+    h = _word_hashes.get(word)
+    if h is None:
+        if len(_word_hashes) >= WORD_CACHE_SIZE:
+            _word_hashes.clear()
+        h = _word_hashes[word] = xxhash.xxh3_64_intdigest(word.encode("utf-8", "surrogatepass"))
+    return h
 
 
 def shingle_hashes(tokens: list[str], k: int) -> np.ndarray:

@@ -48,9 +48,9 @@ _BOILERPLATE_LINE = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
-_BOILERPLATE_PHRASE = re.compile(
-    r"has not been edited by|auto-?generated from a syndicated feed|all rights reserved"
-    r"|\((?:representational|representative image|file|file photo|photo|afp|ap|reuters|pti|getty(?: images)?)\)\W*$",
+_BOILERPLATE_PHRASES = ("has not been edited by", "generated from a syndicated feed", "all rights reserved")
+_CAPTION_CREDIT = re.compile(
+    r"\((?:representational|representative image|file|file photo|photo|afp|ap|reuters|pti|getty(?: images)?)\)\W*$",
     re.IGNORECASE,
 )
 BOILERPLATE_MAX_CHARS = 250
@@ -59,7 +59,8 @@ _DATELINE = re.compile(
     r"^(?:[A-Z][A-Za-z.'\- ]{1,40}(?:,\s*[A-Z][A-Za-z.]{2,9}\s+\d{1,2})?(?:,\s*\d{4})?\s*)?"
     r"\((?:AFP|AP|Reuters|PTI|IANS|ANI|UNI|Xinhua|dpa|DPA|EFE|ANSA|Bloomberg|TASS|Kyodo|Yonhap)\)\s*[-–—:]+\s*"
 )
-_SENTENCE_END = re.compile(r"""[.!?…:;]["'”’»)\]]*\s*$""")
+_CLOSERS = "\"'”’»)] \t"
+_SENTENCE_ENDS = tuple(".!?…:;")
 _THOUSANDS = re.compile(r"(?<=\d)[,.\u00a0\u202f'’](?=\d{3}(?!\d))")
 _NEEDS_TRANSLATE = re.compile("[" + "".join(map(chr, _TRANSLATE)) + "]")
 _WORD = re.compile(r"\w+")
@@ -85,9 +86,10 @@ def normalise_unicode(text: str) -> str:
     text = text[:MAX_TEXT_CHARS]
     if "&" in text:
         text = html_lib.unescape(text)
+    text = _THOUSANDS.sub("", text)  # "13,000" and "13000" are one token; before NFKC turns NBSP into a space
     if text.isascii():
         return text.replace("\x00", "")
-    text = unicodedata.normalize("NFKC", _THOUSANDS.sub("", text))  # before NFKC turns NBSP into a space
+    text = unicodedata.normalize("NFKC", text)
     return text.translate(_TRANSLATE) if _NEEDS_TRANSLATE.search(text) else text
 
 
@@ -102,19 +104,26 @@ def story_lines(text: str, title: str | None = None) -> list[str]:
             continue
         seen.add(line)
         if len(line) <= BOILERPLATE_MAX_CHARS:
-            if _BOILERPLATE_LINE.match(line) or _BOILERPLATE_PHRASE.search(line):
+            if _BOILERPLATE_LINE.match(line) or _is_boilerplate_phrase(line):
                 continue
-            if line.count(" ") < HEADLINE_MAX_WORDS and not _SENTENCE_END.search(line):
+            if line.count(" ") < HEADLINE_MAX_WORDS and not line.rstrip(_CLOSERS).endswith(_SENTENCE_ENDS):
                 continue
             if title_key and _key(line) == title_key:
                 continue
-        lines.append(_DATELINE.sub("", line, count=1))
+        lines.append(_DATELINE.sub("", line, count=1) if "(" in line[:80] else line)  # datelines have "(AFP)"
     return lines
 
 
+def _is_boilerplate_phrase(line: str) -> bool:
+    low = line.lower()
+    if any(phrase in low for phrase in _BOILERPLATE_PHRASES):
+        return True
+    return line.rstrip(" .").endswith(")") and _CAPTION_CREDIT.search(line) is not None
+
+
 def tokens(lines: list[str]) -> list[str]:
-    """Lower-cased words, numbers written one way ("13,000" and "13000" are one token)."""
-    return _WORD.findall(_THOUSANDS.sub("", "\n".join(lines)).lower())
+    """Lower-cased words of normalised lines."""
+    return _WORD.findall("\n".join(lines).lower())
 
 
 def article_tokens(text: str | None = None, html: str | None = None, title: str | None = None) -> list[str]:
