@@ -20,9 +20,10 @@ import threading
 import time
 from pathlib import Path
 
+from tests.redis_server import free_port
+
 from .corpus import Article
 from .util import median, percentile, private_redis
-from tests.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 WRK_LUA = Path(__file__).with_name("wrk_post.lua")
@@ -55,7 +56,8 @@ class Gunicorn:
                     return
             except OSError:
                 if self.proc.poll() is not None:
-                    raise RuntimeError(f"gunicorn {target} exited: {self.proc.stderr.read().decode()[-2000:]}")
+                    err = self.proc.stderr.read().decode()[-2000:]
+                    raise RuntimeError(f"gunicorn {target} exited: {err}") from None
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"gunicorn {target} did not start")
@@ -74,22 +76,25 @@ class Gunicorn:
                 self.proc.wait()
 
 
-def _wrk(wrk: str, port: int, bodies: Path, requests: int, connections: int, tag: str) -> dict:
-    threads = 2
-    env = {**os.environ, "BENCH_BODIES": str(bodies), "BENCH_PER_THREAD": str(requests // threads),
+def _wrk(wrk: str, port: int, bodies: Path, requests: int, connections: int, tag: str, expect: float) -> dict:
+    """One connection per wrk thread; the script stops each thread after its share of `requests`.
+
+    wrk always runs for its -d duration, so -d is set from the rate expected (the last run's) with slack.
+    """
+    env = {**os.environ, "BENCH_BODIES": str(bodies), "BENCH_PER_THREAD": str(requests // connections),
            "BENCH_TAG": tag}  # fmt: skip
-    # -d is only the upper bound (the script stops each thread after its share of requests).
+    duration = max(2, round(requests / expect * 1.4 + 1))
     out = subprocess.run(
-        [wrk, "-t", str(threads), "-c", str(connections), "-d", "300s", "--timeout", "5s", "-s", str(WRK_LUA),
-         f"http://127.0.0.1:{port}"],
-        capture_output=True, text=True, env=env, timeout=330, check=False,
+        [wrk, "-t", str(connections), "-c", str(connections), "-d", f"{duration}s", "--timeout", "5s",
+         "-s", str(WRK_LUA), f"http://127.0.0.1:{port}"],
+        capture_output=True, text=True, env=env, timeout=duration + 60, check=False,
     )  # fmt: skip
     line = next((x for x in out.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk gave no figures: {out.stdout[-1000:]} {out.stderr[-1000:]}")
     r = json.loads(line.split(" ", 1)[1])
-    return {"req_per_s": r["requests"] / (r["duration_us"] / 1e6), "p50_ms": r["p50_us"] / 1e3,
-            "p99_ms": r["p99_us"] / 1e3, "requests": r["requests"], "failed": r["errors"] + r["non200"]}  # fmt: skip
+    return {"req_per_s": r["requests"] / r["seconds"], "p50_ms": r["p50_s"] * 1e3, "p99_ms": r["p99_s"] * 1e3,
+            "requests": r["requests"], "failed": r["errors"] + r["non200"]}  # fmt: skip
 
 
 def _python_client(port: int, bodies: list[bytes], requests: int, connections: int, tag: str) -> dict:
@@ -148,13 +153,15 @@ def run(articles: list[Article], requests: int, runs: int, connections: int = 4,
             services = {"trivial": Gunicorn("bench.trivial_app:app", env), "service": Gunicorn("app:app", env)}
             try:
                 per_run = []
+                expect = {"trivial": 3000.0, "service": 800.0}
                 for r in range(runs):
                     row = {}
                     for name, g in services.items():
                         server.client().flushall()  # every run starts from the same (empty) index
                         tag = f"{name}{r}"
                         if wrk:
-                            row[name] = _wrk(wrk, g.port, bodies_path, requests, connections, tag)
+                            row[name] = _wrk(wrk, g.port, bodies_path, requests, connections, tag, expect[name])
+                            expect[name] = row[name]["req_per_s"]
                         else:
                             row[name] = _python_client(g.port, raw, requests, connections, tag)
                     row["ratio"] = row["service"]["req_per_s"] / row["trivial"]["req_per_s"]

@@ -12,6 +12,7 @@ checks use real fingerprints of corpus articles (about 15% copies, so candidates
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
@@ -25,6 +26,7 @@ from dedupe.service import rules_from
 
 from .util import RoundTrips, median, percentile, private_redis, used_memory
 
+FP_FIELDS = {f.name for f in dataclasses.fields(Fingerprint)}
 NOW = 1_800_000_000.0
 RETENTION_S = 30 * 86400.0
 LOAD_BATCH = 1000
@@ -48,11 +50,14 @@ def synthetic(start: int, count: int, params: Params, rng: np.random.Generator):
     for i in range(count):
         n = start + i
         kb = keys[i].tobytes()
-        fp = Fingerprint(
-            signature=sigs[i].astype("<u2").tobytes(),
-            shingles=int(sizes[i]),
-            band_keys=tuple(kb[j : j + BAND_KEY_BYTES] for j in range(0, len(kb), BAND_KEY_BYTES)),
-        )
+        fields = {
+            "signature": sigs[i].astype("<u2").tobytes(),
+            "shingles": int(sizes[i]),
+            "band_keys": tuple(kb[j : j + BAND_KEY_BYTES] for j in range(0, len(kb), BAND_KEY_BYTES)),
+        }
+        if "lead_signature" in FP_FIELDS:  # the lead sketch's own slots, where the fingerprint carries them
+            fields["lead_signature"] = sigs[i, : params.lead_perm].astype("<u2").tobytes()
+        fp = Fingerprint(**fields)
         meta = ArticleMeta(
             id=f"bulk-{n}", ts=float(ts[i]), has_published=True, published_at="2027-01-15T08:30:00Z",
             title=f"Synthetic headline number {n} about a story that is about seventy characters",
@@ -160,14 +165,36 @@ def measure(system, client: redis.Redis, m: Measured, lo: int, hi: int, run_tag:
     }
 
 
-def _per_size(system, client, m: Measured, runs: int, per_run: int, size: int) -> dict:
-    results = [measure(system, client, m, r * per_run, (r + 1) * per_run, f"s{size}r{r}") for r in range(runs)]
+def _per_size(system, client, m: Measured, runs: int, per_run: int, size: int, slot: int) -> dict:
+    """`runs` runs of `per_run` checks; each size (slot) gets its own articles, the same for both systems."""
+    first = slot * runs * per_run
+    results = [
+        measure(system, client, m, first + r * per_run, first + (r + 1) * per_run, f"s{size}r{r}") for r in range(runs)
+    ]
     keys = results[0].keys()
     return {"runs": results, **{k: median([r[k] for r in results]) for k in keys}}
 
 
+def measured(articles, params: Params) -> Measured:
+    """Fingerprints (ours) and body MinHash values (for datasketch) of real corpus articles."""
+    from dedupe.fingerprint import fingerprint, minhash, shingle_hashes
+    from dedupe.text import article_tokens
+
+    fps, metas, values = [], [], []
+    for a in articles:
+        words = article_tokens(a.text, title=a.title)
+        fps.append(fingerprint(words, params))
+        values.append(minhash(shingle_hashes(words, params.shingle_size), params.num_perm, params.seed))
+        metas.append(ArticleMeta(id=a.id, ts=NOW - 60, has_published=False, published_at=None, title=a.title,
+                                 url=f"https://news.example.org/{a.id}", outlet="bench"))  # fmt: skip
+    return Measured(fps, metas, values)
+
+
 def run(m: Measured, sizes: list[int], ds_sizes: list[int], runs: int, per_run: int, log=print) -> dict:
-    """Both systems at each size; measured checks use the same real fingerprints for both."""
+    """Both systems at each size; measured checks use the same real fingerprints for both.
+
+    `m` holds len(sizes) * runs * per_run articles; datasketch sizes must be among `sizes`.
+    """
     params = Params()
     out: dict = {"sizes": sizes, "ds_sizes": ds_sizes, "ours": {}, "datasketch": {}}
     rng = np.random.default_rng(7)
@@ -180,7 +207,7 @@ def run(m: Measured, sizes: list[int], ds_sizes: list[int], runs: int, per_run: 
             mem = used_memory(client) - base
             count = ours.count()
             log(f"  ours: {count:,} indexed (bulk load {rate:,.0f}/s), {mem / count:,.0f} B/article")
-            row = _per_size(ours, client, m, runs, per_run, size)
+            row = _per_size(ours, client, m, runs, per_run, size, sizes.index(size))
             row.update(indexed=count, bulk_load_per_s=rate, bytes_per_article=mem / count)
             row["lua_usec_per_call"] = _lua_usec(client)
             out["ours"][size] = row
@@ -197,7 +224,7 @@ def run(m: Measured, sizes: list[int], ds_sizes: list[int], runs: int, per_run: 
             rate = ds.load_to(size, rng)
             mem = used_memory(client) - base
             log(f"  datasketch: {size:,} indexed (bulk load {rate:,.0f}/s), {mem / size:,.0f} B/article")
-            row = _per_size(ds, client, m, runs, per_run, size)
+            row = _per_size(ds, client, m, runs, per_run, size, sizes.index(size))
             row.update(indexed=size, bulk_load_per_s=rate, bytes_per_article=mem / size)
             out["datasketch"][size] = row
             log(f"    {row['checks_per_s']:,.0f} checks/s  p50 {row['p50_ms']:.2f} ms  p99 {row['p99_ms']:.2f} ms  "

@@ -117,13 +117,30 @@ local function stale(id, version, ttl, deleting)
   return false
 end
 
+-- A webhook delivery is marked done by the same script that applies it: a redelivery, or a concurrent
+-- duplicate, then changes nothing, and no "in progress" claim can outlive a crash.
+local function delivered(suffix)
+  return suffix ~= nil and suffix ~= '' and redis.call('EXISTS', P .. 'wh:' .. suffix) == 1
+end
+local function mark_delivered(suffix, ttl)
+  if suffix ~= nil and suffix ~= '' then redis.call('SET', P .. 'wh:' .. suffix, 'done', 'EX', ttl) end
+end
+
 if mode == 'delete' then
-  -- ARGV: mode, external id, [event time, its TTL]: -1 when a later event was applied already
-  if stale(ARGV[2], ARGV[3], ARGV[4], true) then return -1 end
-  local n = redis.call('HGET', P .. 'ids', ARGV[2])
-  if not n then return 0 end
-  remove(n, bits_of_index())
-  return 1
+  -- ARGV: mode, external id, event time (or ''), its TTL, delivery key (or ''), its TTL
+  -- Returns 1 removed, 0 absent, -1 a later event was applied already, -2 this delivery was applied already.
+  if delivered(ARGV[5]) then return -2 end
+  local result = -1
+  if not stale(ARGV[2], ARGV[3], ARGV[4], true) then
+    local n = redis.call('HGET', P .. 'ids', ARGV[2])
+    result = 0
+    if n then
+      remove(n, bits_of_index())
+      result = 1
+    end
+  end
+  mark_delivered(ARGV[5], ARGV[6])
+  return result
 end
 
 if mode == 'purge' then
@@ -135,11 +152,13 @@ end
 -- ARGV: mode, params, epoch, bucket_bits, id, sig, n, ts, hp, pub, title, url, outlet, now, bk,
 --       jaccard_min, containment_min, containment_min_n, window_s, max_matches, max_candidates,
 --       purge_cutoff, purge_limit, event time (or ''), its TTL, lead_slots, lead_jaccard_min,
---       lead_containment_min
+--       lead_containment_min, containment_z, delivery key (or ''), its TTL
 -- sig is the body signature followed by the lead signature (lead_slots 16-bit slots).
 local err = check_params(ARGV[2], ARGV[3], ARGV[4])
 if err then return err end
-if ARGV[1] == 'store' and stale(ARGV[5], ARGV[24], ARGV[25], false) then
+if mode == 'store' and delivered(ARGV[30]) then return { 'replayed', '', '', ARGV[8], ARGV[9] } end
+if mode == 'store' and stale(ARGV[5], ARGV[24], ARGV[25], false) then
+  mark_delivered(ARGV[30], ARGV[31])
   return { 'stale', '', '', ARGV[8], ARGV[9] }
 end
 local bits = bits_of_index()
@@ -252,6 +271,7 @@ if store then
       'bk', link_bands(n, bk, bits))
     redis.call('ZADD', P .. 's:' .. story, ts_s, pad(n))
   end
+  mark_delivered(ARGV[30], ARGV[31])
 end
 
 local out = { status, n or '', story or '', ts_s, hp }

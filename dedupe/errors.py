@@ -48,11 +48,6 @@ class NotFound(ApiError):
     code = "not_found"
 
 
-class Conflict(ApiError):
-    status = 409
-    code = "conflict"
-
-
 class UnsupportedMediaType(ApiError):
     status = 415
     code = "unsupported_media_type"
@@ -69,8 +64,8 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
         body["field"] = field
     response = jsonify({"error": body})
     response.status_code = status
-    if status in (503, 409):
-        response.headers["Retry-After"] = str(RETRY_AFTER_S if status == 503 else 1)
+    if status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
     return response
 
 

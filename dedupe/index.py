@@ -122,8 +122,20 @@ def _answer(reply: list, fp: Fingerprint) -> IndexAnswer:
     )  # fmt: skip
 
 
-def _version_args(version: float | None, ttl_s: float) -> list:
-    return ["", 0] if version is None else [repr(float(version)), max(1, int(ttl_s))]
+@dataclass(frozen=True)
+class Event:
+    """A webhook event: its time orders the events of one article; its delivery is applied at most once."""
+
+    version: float | None  # the event's time; None: applied in arrival order
+    delivery: str  # Deliveries.key_suffix(webhook-id)
+    keep_s: float  # how long the article's last event time and the delivery are remembered
+
+
+def _event_args(event: Event | None) -> list:
+    if event is None:
+        return ["", 0, "", 0]
+    keep = max(1, int(event.keep_s))
+    return ["" if event.version is None else repr(float(event.version)), keep, event.delivery, keep]
 
 
 class RedisIndex:
@@ -173,16 +185,18 @@ class RedisIndex:
     # -- the check --------------------------------------------------------------------------
     def _args(
         self, fp: Fingerprint, meta: ArticleMeta, rules: Rules, store: bool, now: float, retention_s: float,
-        version: float | None = None, version_ttl_s: float = 0,
+        event: Event | None = None,
     ) -> list:  # fmt: skip
+        version, keep, delivery, _ = _event_args(event)
         return [
             "store" if store else "look", self._describe, secrets.token_hex(3), self.bucket_bits,
             meta.id, fp.signature + fp.lead_signature, fp.shingles, repr(meta.ts), int(meta.has_published),
             meta.published_at or "", meta.title or "", meta.url or "", meta.outlet or "", repr(now),
             b"".join(fp.band_keys), rules.jaccard, rules.containment, rules.containment_min_shingles,
             rules.window_s, rules.max_matches, rules.max_candidates, repr(now - retention_s), PURGE_PER_WRITE,
-            *_version_args(version, version_ttl_s),
+            version, keep,
             len(fp.lead_signature) // 2, rules.lead_jaccard, rules.lead_containment, rules.containment_z,
+            delivery, keep,
         ]  # fmt: skip
 
     def _raise_mismatch(self, exc: redis.ResponseError) -> None:
@@ -191,14 +205,14 @@ class RedisIndex:
 
     def check(
         self, fp: Fingerprint, meta: ArticleMeta, rules: Rules, *, store: bool, now: float, retention_s: float,
-        version: float | None = None, version_ttl_s: float = 0,
+        event: Event | None = None,
     ) -> IndexAnswer:  # fmt: skip
         """Score the article against its LSH candidates and, with store=True, index it: one round trip.
 
-        With a `version` (a webhook event's time), a store older than the last event applied to the id is
-        not done: the answer's status is then "stale".
+        With an `event`, nothing is done when its delivery was applied already (status "replayed") or
+        a later event for the id was (status "stale").
         """
-        args = self._args(fp, meta, rules, store, now, retention_s, version, version_ttl_s)
+        args = self._args(fp, meta, rules, store, now, retention_s, event)
         try:
             reply = self._script(keys=[self.prefix], args=args)
         except redis.ResponseError as exc:
@@ -240,11 +254,10 @@ class RedisIndex:
             pipe.hmget(self.prefix + f"a:{int(m)}", *_STORED_FIELDS)
         return [a for a in map(_stored, pipe.execute()) if a is not None]
 
-    def delete(self, article_id: str, version: float | None = None, version_ttl_s: float = 0) -> bool | None:
-        """True if removed, False if absent; None if `version` is older than the last event applied to the id."""
-        args = ["delete", article_id, *_version_args(version, version_ttl_s)]
-        done = int(self._script(keys=[self.prefix], args=args))
-        return None if done < 0 else bool(done)
+    def delete(self, article_id: str, event: Event | None = None) -> str:
+        """ "deleted", "absent", or with an event "stale" (a later one was applied) or "replayed"."""
+        done = int(self._script(keys=[self.prefix], args=["delete", article_id, *_event_args(event)]))
+        return {1: "deleted", 0: "absent", -1: "stale", -2: "replayed"}[done]
 
     def purge(self, cutoff: float, limit: int = 1000) -> int:
         return int(self._script(keys=[self.prefix], args=["purge", repr(cutoff), limit]))
@@ -305,27 +318,25 @@ class RedisIndex:
 
 
 class Deliveries:
-    """What the webhook answered to each `webhook-id`, so a redelivery gets the same answer."""
+    """What the webhook answered to each `webhook-id`, so that a redelivery gets the same answer.
 
-    PENDING = b"pending"
-    CLAIM_TTL_S = 60
+    Whether a delivery was applied is recorded by the check script itself (see Event); the answer is
+    stored here afterwards, and recomputed without side effects in the rare case it was not.
+    """
+
+    DONE = b"done"  # written by the check script; replaced by the answer once it is stored
 
     def __init__(self, client: redis.Redis, namespace: str) -> None:
         self.client = client
         self.prefix = f"dd:{{{namespace}}}:wh:"
 
-    def _key(self, webhook_id: str) -> str:
-        return self.prefix + hashlib.sha256(webhook_id.encode("utf-8", "replace")).hexdigest()[:32]
+    @staticmethod
+    def key_suffix(webhook_id: str) -> str:
+        return hashlib.sha256(webhook_id.encode("utf-8", "replace")).hexdigest()[:32]
 
     def recall(self, webhook_id: str) -> bytes | None:
-        """The stored answer, PENDING while another worker processes it, or None if never seen."""
-        return self.client.get(self._key(webhook_id))
-
-    def claim(self, webhook_id: str) -> bool:
-        return bool(self.client.set(self._key(webhook_id), self.PENDING, nx=True, ex=self.CLAIM_TTL_S))
+        """The stored answer, DONE if applied but not answered yet, or None if never applied."""
+        return self.client.get(self.prefix + self.key_suffix(webhook_id))
 
     def remember(self, webhook_id: str, answer: bytes, ttl_s: float) -> None:
-        self.client.set(self._key(webhook_id), answer, ex=max(1, int(ttl_s)))
-
-    def release(self, webhook_id: str) -> None:
-        self.client.delete(self._key(webhook_id))
+        self.client.set(self.prefix + self.key_suffix(webhook_id), answer, ex=max(1, int(ttl_s)))

@@ -185,7 +185,6 @@ def spec(version: str) -> dict[str, Any]:
                             "content": {"application/json": {"schema": {"type": "object"}}},
                         },
                         "401": _error("Bad or missing signature, or stale timestamp."),
-                        "409": _error("The same webhook-id is being processed; retry."),
                         **{k: v for k, v in common.items() if k != "401"},
                     },
                 }

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from .config import Settings
 from .errors import InvalidField, NotFound
 from .fingerprint import Fingerprint, Params, fingerprint
-from .index import ArticleMeta, Candidate, IndexAnswer, RedisIndex, Rules
+from .index import ArticleMeta, Candidate, Event, IndexAnswer, RedisIndex, Rules
 from .models import ArticleIn, CheckResult, Match, StoredArticle, format_time
 from .text import article_tokens
 
@@ -91,21 +91,22 @@ class Deduplicator:
         answer = self.index.check(fp, meta, self.rules, store=store, now=self.clock(), retention_s=self.retention_s)
         return _result(article.id, answer, store)
 
-    def store_event(self, article: ArticleIn, version: float | None, keep_s: float) -> CheckResult | None:
-        """Check and store a webhook's article; None (nothing done) if a later event for its id was applied.
-
-        `version` is the event's time; `keep_s` how long the id's last event time is remembered.
-        """
+    def store_event(self, article: ArticleIn, event: Event) -> tuple[str, CheckResult | None]:
+        """Check and store a webhook's article: ("applied", result), ("stale", None) when a later event for
+        its id was applied, or ("replayed", result) when this delivery was, the result then looked up anew."""
         fp, meta = self.prepare(article)
         answer = self.index.check(
-            fp, meta, self.rules, store=True, now=self.clock(), retention_s=self.retention_s,
-            version=version, version_ttl_s=keep_s,
-        )  # fmt: skip
-        return None if answer.status == "stale" else _result(article.id, answer, True)
+            fp, meta, self.rules, store=True, now=self.clock(), retention_s=self.retention_s, event=event
+        )
+        if answer.status == "stale":
+            return "stale", None
+        if answer.status == "replayed":
+            return "replayed", self.check(article, store=False)
+        return "applied", _result(article.id, answer, True)
 
-    def delete_event(self, article_id: str, version: float | None, keep_s: float) -> bool | None:
-        """Forget an article for a webhook; None (nothing done) if a later event for its id was applied."""
-        return self.index.delete(article_id, version=version, version_ttl_s=keep_s)
+    def delete_event(self, article_id: str, event: Event) -> str:
+        """Forget an article for a webhook: "deleted", "absent", "stale" or "replayed" (see RedisIndex.delete)."""
+        return self.index.delete(article_id, event)
 
     def store_many(self, prepared: list[tuple[Fingerprint, ArticleMeta]]) -> list[CheckResult]:
         """Index a batch of prepared articles in order, in one round trip (the backfill path)."""
@@ -119,7 +120,7 @@ class Deduplicator:
         return found
 
     def delete(self, article_id: str) -> bool:
-        return self.index.delete(article_id)
+        return self.index.delete(article_id) == "deleted"
 
     def story(self, story_id: str) -> list[StoredArticle]:
         copies = self.index.story(story_id)

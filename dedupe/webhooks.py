@@ -1,25 +1,24 @@
 """Blueprint for the CMS webhook (Standard Webhooks): verify, answer redeliveries, hand to the service.
 
-A delivery is processed once per `webhook-id`: the answer is stored and replayed to redeliveries.
-Failures of the index (503) are not stored, so the sender's retry is processed for real once Redis
-is back. Without a configured secret the endpoint refuses everything (503): an unsigned webhook
-would let anyone write to the index.
+A delivery is applied once per `webhook-id`: the check script marks it applied in the same atomic step
+as its effect, and the answer is stored and replayed to redeliveries. A failure of the index (503)
+records nothing, so the sender's retry is processed for real once Redis is back. Without a configured
+secret the endpoint refuses everything (503): an unsigned webhook would let anyone write to the index.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from datetime import datetime
 from typing import Any
 
-import redis
 from flask import Blueprint, Response, request
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from .api import parse_article, read_json, services
-from .errors import ApiError, Conflict, InvalidField, Unauthorized, Unavailable, error_response
+from .errors import ApiError, InvalidField, Unauthorized, Unavailable, error_response
+from .index import Deliveries, Event
 
 bp = Blueprint("webhooks", __name__, url_prefix="/v1/webhooks")
 EVENTS = ("article.published", "article.updated", "article.deleted")
@@ -42,7 +41,8 @@ def _verify(raw: bytes) -> None:
     raise Unauthorized("webhook signature is missing, invalid or too old")
 
 
-def _handle(payload: Any) -> dict[str, Any]:
+def _handle(payload: Any, delivery: str) -> tuple[dict[str, Any], bool]:
+    """Apply one event; returns the answer, and whether the delivery had been applied before."""
     if not isinstance(payload, dict):
         raise InvalidField("body", "must be a JSON object")
     kind = payload.get("type")
@@ -52,25 +52,28 @@ def _handle(payload: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidField("data", "must be a JSON object")
     dedupe = services().dedupe
-    version = _event_time(payload, data)
-    keep_s = services().settings.webhook_dedupe_hours * 3600
+    event = Event(_event_time(payload, data), Deliveries.key_suffix(delivery),
+                  services().settings.webhook_dedupe_hours * 3600)  # fmt: skip
     if kind == "article.deleted":
         article_id = data.get("id")
         if not isinstance(article_id, str) or not article_id:
             raise InvalidField("data.id", "must be a non-empty string")
-        deleted = dedupe.delete_event(article_id, version, keep_s)
-        if deleted is None:
-            return {"type": kind, "id": article_id, "ignored": STALE}
-        return {"type": kind, "id": article_id, "deleted": deleted}
+        status = dedupe.delete_event(article_id, event)
+        if status == "stale":
+            return {"type": kind, "id": article_id, "ignored": STALE}, False
+        if status == "replayed":
+            return {"type": kind, "id": article_id, "deleted": dedupe.index.get(article_id) is None}, True
+        return {"type": kind, "id": article_id, "deleted": status == "deleted"}, False
     article = parse_article({**data, "index": True}, "data.")
     try:
-        result = dedupe.store_event(article, version, keep_s)
+        status, result = dedupe.store_event(article, event)
     except InvalidField as exc:  # "no story text left": name the field as the payload has it
         raise InvalidField(f"data.{exc.field}", exc.message) from None
     if result is None:
-        return {"type": kind, "id": article.id, "ignored": STALE}
-    services().metrics.checks.labels("duplicate" if result.duplicate else "unique").inc()
-    return {"type": kind, "result": result.to_dict()}
+        return {"type": kind, "id": article.id, "ignored": STALE}, False
+    if status == "applied":
+        services().metrics.checks.labels("duplicate" if result.duplicate else "unique").inc()
+    return {"type": kind, "result": {**result.to_dict(), "indexed": True}}, status == "replayed"
 
 
 #: The answer to an event older than the last one applied to its article (see _event_time).
@@ -112,28 +115,22 @@ def cms() -> Response:
         raise
     delivery = request.headers["webhook-id"]
     seen = svc.deliveries.recall(delivery)
-    if seen is None and not svc.deliveries.claim(delivery):
-        seen = svc.deliveries.recall(delivery)
-    if seen == svc.deliveries.PENDING:
-        outcome.labels("in_progress").inc()
-        raise Conflict("this webhook-id is being processed; retry shortly")
-    if seen is not None:
+    if seen is not None and seen != svc.deliveries.DONE:
         outcome.labels("redelivered").inc()
         return _replay(seen)
     try:
-        body, status = json.dumps(_handle(read_json(raw))), 200
-        outcome.labels("processed").inc()
+        answer, replayed = _handle(read_json(raw), delivery)
+        body, status = json.dumps(answer), 200
+        outcome.labels("redelivered" if replayed else "processed").inc()
     except ApiError as exc:
         if exc.status >= 500:
-            svc.deliveries.release(delivery)
+            outcome.labels("failed").inc()
             raise
         body = error_response(exc.status, exc.code, exc.message, exc.field).get_data(as_text=True)
         status = exc.status
         outcome.labels("invalid").inc()
     except Exception:
         outcome.labels("failed").inc()
-        with contextlib.suppress(redis.RedisError):  # if Redis is gone, the claim expires by itself
-            svc.deliveries.release(delivery)
         raise
     svc.deliveries.remember(
         delivery, json.dumps({"status": status, "body": body}).encode(), svc.settings.webhook_dedupe_hours * 3600

@@ -164,19 +164,14 @@ def test_webhook_that_failed_while_redis_was_down_is_processed_when_retried(outa
     assert again.get_json() == retried.get_json()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the webhook-id claim (Deliveries.claim, 60 s TTL) is written before the check; when Redis dies between "
-    "the two, release() cannot run and a persisted claim answers the retry 409 until it expires",
-)
-def test_webhook_claimed_just_before_redis_died_is_processed_when_retried(outage_app, outage_redis):
-    """Redis dies after the delivery was claimed but before it was processed: the persisted claim must not
-    turn the sender's retry, after recovery, into a 409 or a no-op."""
+def test_webhook_interrupted_before_its_check_is_processed_when_retried(outage_app, outage_redis):
+    """Redis dies after the delivery was looked up but before it was applied: nothing may be left behind that
+    turns the sender's retry, after recovery, into a 409 or a no-op."""
     client = outage_app.test_client()
     index = outage_app.extensions["dedupe"].dedupe.index
     real_check = index.check
 
-    def dying_check(*args, **kwargs):  # Redis dies after the claim, just before the check script runs
+    def dying_check(*args, **kwargs):  # Redis dies after the lookup, just before the check script runs
         outage_redis.kill()
         return real_check(*args, **kwargs)
 
@@ -202,3 +197,31 @@ def test_outage_failures_are_never_500(outage_app, outage_redis, endpoint):
     else:
         response = deliver(client, WEBHOOK_SECRET, payload)
     assert_unavailable(response)
+
+
+def test_webhook_applied_but_unanswered_when_redis_died_is_answered_not_reapplied(outage_app, outage_redis):
+    """Redis dies after the check script applied the delivery, before its answer was stored: the retry gets
+    the same verdict, and the article is stored once."""
+    client = outage_app.test_client()
+    deliveries = outage_app.extensions["dedupe"].deliveries
+    real_remember = deliveries.remember
+
+    def dying_remember(*args, **kwargs):
+        outage_redis.kill()  # the fixture's AOF is fsynced on every write: the script's effect survives
+        return real_remember(*args, **kwargs)
+
+    first = deliver(client, WEBHOOK_SECRET, {"type": "article.published", "data": {"id": "a", "text": ORIGINAL}})
+    assert first.status_code == 200
+    deliveries.remember = dying_remember
+    payload = {"type": "article.published", "data": {"id": "b", "text": ORIGINAL}}
+    assert_unavailable(deliver(client, WEBHOOK_SECRET, payload, msg_id="msg_b"))
+    deliveries.remember = real_remember
+    outage_redis.start()
+    wait_ready(client)
+    retried = deliver(client, WEBHOOK_SECRET, payload, msg_id="msg_b")
+    assert retried.status_code == 200, retried.get_data(as_text=True)
+    result = retried.get_json()["result"]
+    assert result["duplicate"] is True and result["indexed"] is True
+    assert [m["id"] for m in result["matches"]] == ["a"]
+    story = client.get(f"/v1/stories/{result['story_id']}").get_json()
+    assert [a["id"] for a in story["articles"]] == ["a", "b"]

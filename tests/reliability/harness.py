@@ -66,8 +66,10 @@ class Service:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.proc.returncode}:\n{self.log()[-3000:]}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+            try:  # up, and every worker booted (a late worker would initialise the index behind a test's back)
+                healthy = requests.get(self.url + "/healthz", timeout=1).status_code == 200
+                if healthy and len(self.worker_pids()) >= int(self.env["GUNICORN_WORKERS"]):
+                    time.sleep(0.3)  # the last worker's app is built before it accepts
                     return
             except requests.RequestException:
                 pass
@@ -76,8 +78,15 @@ class Service:
 
     def worker_pids(self) -> set[int]:
         """The master's children (the workers), read from /proc."""
-        out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True, check=False)
-        return {int(p) for p in out.stdout.split()}
+        children = set()
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended while we looked
+                continue
+            if int(fields[1]) == self.proc.pid:
+                children.add(int(stat.parent.name))
+        return children
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

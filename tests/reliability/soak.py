@@ -141,7 +141,9 @@ def run(minutes: float, retention_days: float, bench_seconds: float, sample_s: f
             print(json.dumps(samples[-1]), file=sys.stderr, flush=True)
         for t in ts:
             t.join(15)
-        assert_consistent(redis_srv.url, client)
+        verify_started = time.monotonic()
+        assert_consistent(redis_srv.url, client, timeout=900)
+        verify_s = time.monotonic() - verify_started
         retention_s = retention_days * 86400
         steady = [s for s in samples if s["t_s"] >= retention_s + sample_s] or samples[-1:]
         first, last = steady[0], steady[-1]
@@ -166,6 +168,7 @@ def run(minutes: float, retention_days: float, bench_seconds: float, sample_s: f
             "articles_end": last["articles"],
             "memory_flat": last["redis_used_mib"] <= 1.15 * first["redis_used_mib"] and rss_last <= 1.15 * rss_first,
             "index_consistent": True,
+            "verify_seconds": round(verify_s, 1),
             "samples": samples,
         }
     finally:

@@ -100,8 +100,11 @@ def test_redis_killed_mid_load_then_recovers_without_restart(service, redis_srv)
         wait_for(lambda: sum(1 for r in load.results if r[0] > killed_at + 0.2 and r[2] == 503) >= 20, timeout=20)
         restarted_at = time.monotonic()
         redis_srv.start()
-        _, ready_after = wait_for(lambda: service.request("GET", "/readyz").status_code == 200, timeout=10)
-        _, check_after = wait_for(lambda: any(r[0] > restarted_at and r[2] == 200 for r in load.results), timeout=10)
+        redis_up = time.monotonic() - restarted_at
+        wait_for(lambda: service.request("GET", "/readyz").status_code == 200, timeout=10)
+        ready_after = time.monotonic() - restarted_at
+        wait_for(lambda: any(r[0] > restarted_at and r[2] == 200 for r in load.results), timeout=10)
+        check_after = min(r[0] for r in load.results if r[0] > restarted_at and r[2] == 200) - restarted_at
         time.sleep(0.5)
     assert not load.errors, load.errors[:5]
     statuses = load.statuses()
@@ -119,7 +122,10 @@ def test_redis_killed_mid_load_then_recovers_without_restart(service, redis_srv)
     assert acknowledged <= stored
     assert_consistent(redis_srv.url, client)
     assert metric_value(service, "dedupe_redis_errors_total", kind="unavailable") >= 1
-    print(f"\nkill: statuses={statuses} readyz back in {ready_after:.2f}s, first 200 in {check_after:.2f}s")
+    print(
+        f"\nkill: statuses={statuses}; after restart began: Redis up {redis_up:.2f}s, readyz 200 {ready_after:.2f}s,"
+        f" first check 200 {check_after:.2f}s; workers {sorted(workers)} unchanged"
+    )
 
 
 def test_redis_restarted_empty_reinitialises_the_index(service, redis_srv):
@@ -128,21 +134,25 @@ def test_redis_restarted_empty_reinitialises_the_index(service, redis_srv):
     redis_srv.kill()
     for f in redis_srv.workdir.glob("appendonly*"):
         f.unlink()
+    restarted_at = time.monotonic()
     redis_srv.start()
     client = redis_srv.client()
     assert client.dbsize() == 0, client.keys()
-    _, took = wait_for(lambda: service.request("GET", "/readyz").status_code == 200, timeout=10)
+    wait_for(lambda: service.request("GET", "/readyz").status_code == 200, timeout=10)
+    took = time.monotonic() - restarted_at
     assert client.hget(PREFIX + "meta", "params"), "readyz did not re-initialise the index"
     assert "index is empty" in service.log()
     r = service.check("after", story(1))
     assert r.status_code == 200 and r.json()["duplicate"] is False  # "before" is gone: the index is empty
     assert service.check("after-copy", story(1)).json()["duplicate"] is True
     assert_consistent(redis_srv.url, client)
-    print(f"\nempty restart: ready in {took:.2f}s")
+    print(f"\nempty restart: readyz 200 (index re-initialised) {took:.2f}s after restart began")
 
 
 def test_service_with_other_parameters_is_refused_with_what_differs(service, redis_srv, start_service):
     """A second deployment with another shingle size on the same namespace: it refuses to start, saying why."""
+    from dedupe.config import Settings
+
     assert service.check("a", story(1)).status_code == 200
     other = start_service(redis_srv.url, wait=False, DEDUPE_SHINGLE_SIZE="7")
     try:
@@ -151,7 +161,8 @@ def test_service_with_other_parameters_is_refused_with_what_differs(service, red
         pytest.fail("gunicorn with mismatched parameters kept running:\n" + other.log()[-2000:])
     assert other.proc.returncode != 0
     log = other.log()
-    assert "index parameters differ" in log and "shingle: index '5', service '7'" in log, log[-2000:]
+    size = Settings().shingle_size
+    assert "index parameters differ" in log and f"shingle: index '{size}', service '7'" in log, log[-2000:]
     # the running service is untouched
     assert service.check("b", story(2)).status_code == 200
     assert_consistent(redis_srv.url, redis_srv.client())

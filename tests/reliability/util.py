@@ -40,18 +40,18 @@ def copy_of(text: str, outlet: str) -> str:
     return f"{outlet} News\n\n{text}\n\nSource link\n\n© {outlet} 2026. All rights reserved."
 
 
-def verify_cli(redis_url: str, namespace: str = NAMESPACE) -> subprocess.CompletedProcess:
+def verify_cli(redis_url: str, namespace: str = NAMESPACE, timeout: float = 60) -> subprocess.CompletedProcess:
     """`python -m dedupe verify` against the index, as an operator would run it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEDUPE_")}
     env.update(REDIS_URL=redis_url, DEDUPE_NAMESPACE=namespace)
     return subprocess.run(
-        [sys.executable, "-m", "dedupe", "verify"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "dedupe", "verify"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
     )
 
 
-def assert_consistent(redis_url: str, client: redis.Redis, prefix: str = PREFIX) -> None:
+def assert_consistent(redis_url: str, client: redis.Redis, prefix: str = PREFIX, timeout: float = 60) -> None:
     """Both checks: the project's `verify` command (exit 0) and the tests' own reading of the key layout."""
-    done = verify_cli(redis_url)
+    done = verify_cli(redis_url, timeout=timeout)
     assert done.returncode == 0, done.stdout + done.stderr
     assert index_problems(client, prefix) == []
 

@@ -1,0 +1,96 @@
+"""`python -m bench [--quick]`: the four benchmarks of issue 4, figures printed and written to results/.
+
+Full run (default): about 15-25 minutes on 2 cores. `--quick`: a smoke run of well under a minute, with small
+sizes and the Python load generator, that proves every part still works; its figures mean nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+from dedupe.fingerprint import Params
+
+from . import backfill, fingerprint, http, index
+from .corpus import Corpus
+from .report import markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FULL = {
+    "fp_articles": 1000,
+    "fp_runs": 5,
+    "sizes": [10_000, 100_000, 1_000_000],
+    "ds_sizes": [10_000, 100_000],
+    "index_runs": 5,
+    "index_per_run": 1000,
+    "http_requests": 10_000,
+    "http_runs": 5,
+    "backfill": 100_000,
+}
+QUICK = {"fp_articles": 60, "fp_runs": 3, "sizes": [2_000], "ds_sizes": [2_000], "index_runs": 3,
+         "index_per_run": 100, "http_requests": 200, "http_runs": 1, "backfill": 300}  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="smoke run: tiny sizes, seconds not minutes")
+    ap.add_argument("--out", default=str(ROOT / "results"), help="folder for bench.md and bench.json")
+    ap.add_argument("--only", default="fingerprint,index,http,backfill", help="comma-separated parts to run")
+    ap.add_argument("--ds-max", type=int, default=None, help="largest datasketch index size (full default 100k)")
+    ap.add_argument("--no-wrk", action="store_true", help="use the Python load generator even if wrk is there")
+    ap.add_argument("--seed", type=int, default=42)
+    args = ap.parse_args(argv)
+    cfg = dict(QUICK if args.quick else FULL)
+    if args.ds_max:
+        cfg["ds_sizes"] = [s for s in cfg["sizes"] if s <= args.ds_max]
+    parts = set(args.only.split(","))
+    corpus = Corpus(seed=args.seed)
+    params = Params()
+    results: dict = {"mode": "quick" if args.quick else "full", "config": cfg, "params": params.describe(),
+                     "machine": {"python": sys.version.split()[0], "platform": platform.platform(),
+                                 "cores": __import__("os").cpu_count()}}  # fmt: skip
+    started = time.perf_counter()
+
+    if "fingerprint" in parts:
+        print("1. fingerprinting (one core)", flush=True)
+        arts = list(corpus.articles(cfg["fp_articles"], prefix="fp"))
+        results["fingerprint"] = r = fingerprint.run(arts, cfg["fp_runs"], params)
+        print(f"  ours {r['ours_per_s']:,.0f}/s, naive datasketch {r['naive_per_s']:,.0f}/s, "
+              f"ratio {r['ratio']:.1f}x (median words {r['median_words']:.0f})", flush=True)  # fmt: skip
+
+    if "index" in parts:
+        print("2. index check-and-insert", flush=True)
+        need = len(cfg["sizes"]) * cfg["index_runs"] * cfg["index_per_run"]
+        m = index.measured(corpus.articles(need, prefix="ix"), params)
+        results["index"] = index.run(m, cfg["sizes"], cfg["ds_sizes"], cfg["index_runs"], cfg["index_per_run"],
+                                     log=lambda s: print(s, flush=True))  # fmt: skip
+
+    if "http" in parts:
+        print("3. end to end over HTTP (gunicorn -w 2)", flush=True)
+        arts = list(corpus.articles(min(cfg["http_requests"], 5000), prefix="http"))
+        use_wrk = not (args.quick or args.no_wrk)
+        results["http"] = http.run(arts, cfg["http_requests"], cfg["http_runs"], use_wrk=use_wrk,
+                                   log=lambda s: print(s, flush=True))  # fmt: skip
+
+    if "backfill" in parts:
+        print("4. bulk backfill (python -m dedupe backfill)", flush=True)
+        results["backfill"] = backfill.run(corpus, cfg["backfill"], log=lambda s: print(s, flush=True))
+
+    results["seconds"] = time.perf_counter() - started
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = "bench-quick" if args.quick else "bench"
+    (out / f"{stem}.json").write_text(json.dumps(results, indent=1, default=str) + "\n")
+    (out / f"{stem}.md").write_text(markdown(results))
+    print(markdown(results))
+    print(f"written: {out / (stem + '.md')} and {out / (stem + '.json')} ({results['seconds']:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

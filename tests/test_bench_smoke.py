@@ -1,0 +1,35 @@
+"""The benchmark still runs: `python -m bench --quick` end to end, and it wrote figures.
+
+Not a performance test: the quick run's sizes are far too small for its figures to mean anything.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_quick_benchmark_runs_and_writes_figures(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--no-wrk", "--out", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-3000:]
+    figures = json.loads((tmp_path / "bench-quick.json").read_text())
+    assert figures["fingerprint"]["ours_per_s"] > 0 and figures["fingerprint"]["naive_per_s"] > 0
+    ours = next(iter(figures["index"]["ours"].values()))
+    assert ours["round_trips_per_check"] == 1.0
+    assert ours["checks_per_s"] > 0 and ours["bytes_per_article"] > 0
+    assert next(iter(figures["index"]["datasketch"].values()))["checks_per_s"] > 0
+    assert figures["http"]["service"]["req_per_s"] > 0 and figures["http"]["trivial"]["req_per_s"] > 0
+    assert figures["http"]["service"]["failed"] == 0
+    assert "per_s" in figures["backfill"] or "skipped" in figures["backfill"], figures["backfill"]
+    report = (tmp_path / "bench-quick.md").read_text()
+    assert "## Targets" in report
