@@ -62,9 +62,7 @@ def stages(articles: list[Article], params: Params) -> dict[str, float]:
         vb = fpmod.minhash(sb, params.num_perm, params.seed)
         vl = fpmod.minhash(sl, params.lead_perm, params.seed + 1)
         t5 = clock()
-        fpmod._band_keys(vb, params.body_bands, params.body_rows, 1)
-        fpmod._band_keys(vl, params.lead_bands, params.lead_rows, 2)
-        (vb & 0xFFFF).astype("<u2").tobytes()
+        _ = fpmod.Fingerprint(fpmod._low16(vb), fpmod._low16(vl), int(sb.size), params).band_keys
         t6 = clock()
         for name, dt in zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5), strict=True):
             spent[name] += dt

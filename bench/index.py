@@ -20,7 +20,7 @@ import redis
 from datasketch import MinHash, MinHashLSH
 
 from dedupe.config import Settings
-from dedupe.fingerprint import BAND_KEY_BYTES, Fingerprint, Params, _template
+from dedupe.fingerprint import Fingerprint, Params, _template
 from dedupe.index import ArticleMeta, RedisIndex
 from dedupe.service import rules_from
 
@@ -41,23 +41,17 @@ class Measured:
 
 def synthetic(start: int, count: int, params: Params, rng: np.random.Generator):
     """`count` unrelated articles' fingerprints and metadata, ids bulk-<start>..."""
-    sigs = rng.integers(0, 1 << 16, size=(count, params.num_perm), dtype=np.uint16)
-    nbands = params.body_bands + params.lead_bands
-    keys = rng.integers(0, 256, size=(count, nbands * BAND_KEY_BYTES), dtype=np.uint8)
+    sigs = rng.integers(0, 1 << 16, size=(count, params.num_perm + params.lead_perm), dtype=np.uint16)
     sizes = rng.integers(400, 900, size=count)
     ts = NOW - rng.uniform(0, 20 * 86400, size=count)
     out = []
     for i in range(count):
         n = start + i
-        kb = keys[i].tobytes()
-        fields = {
-            "signature": sigs[i].astype("<u2").tobytes(),
-            "shingles": int(sizes[i]),
-            "band_keys": tuple(kb[j : j + BAND_KEY_BYTES] for j in range(0, len(kb), BAND_KEY_BYTES)),
-        }
-        if "lead_signature" in FP_FIELDS:  # the lead sketch's own slots, where the fingerprint carries them
-            fields["lead_signature"] = sigs[i, : params.lead_perm].astype("<u2").tobytes()
-        fp = Fingerprint(**fields)
+        fp = Fingerprint(
+            signature=sigs[i, : params.num_perm].astype("<u2").tobytes(),
+            lead_signature=sigs[i, params.num_perm :].astype("<u2").tobytes(),
+            shingles=int(sizes[i]), params=params,
+        )  # fmt: skip
         meta = ArticleMeta(
             id=f"bulk-{n}", ts=float(ts[i]), has_published=True, published_at="2027-01-15T08:30:00Z",
             title=f"Synthetic headline number {n} about a story that is about seventy characters",

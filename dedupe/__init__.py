@@ -12,7 +12,7 @@ from flask import Flask, Response, jsonify
 
 from . import embedded, errors
 from .config import Settings
-from .index import Deliveries, RedisIndex
+from .index import Deliveries, RedisIndex, bucket_bits_for
 from .metrics import CONTENT_TYPE, Metrics
 from .service import Deduplicator, params_from
 
@@ -52,7 +52,8 @@ def build_services(settings: Settings, client: redis.Redis | None = None) -> Ser
     from .webhooks import verifiers
 
     client = client or connect(settings)
-    index = RedisIndex(client, params_from(settings), settings.namespace)
+    params = params_from(settings)
+    index = RedisIndex(client, params, settings.namespace, bucket_bits_for(settings.expected_articles, params))
     try:
         index.ensure()
     except redis.RedisError as exc:  # start anyway: /readyz says 503 and the check script initialises later

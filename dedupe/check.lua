@@ -6,100 +6,122 @@
 --
 -- KEYS[1]  the index prefix, e.g. "dd:{news}:". Every key below starts with it, so they all share the
 --          hash tag's slot: legal for a script under Redis Cluster.
--- ARGV     mode ("store" | "look" | "delete" | "purge"), then per mode (see index.py).
--- Webhook events may carry their time ("version"): v:<external id> keeps the last one applied to the id
--- (string "<time>" or "<time>:d" after a delete, with a TTL), and an older event is ignored ("stale").
--- Layout   meta        hash   params, epoch, bucket_bits
---          seq         string last internal article number
---          ids         hash   external id -> number
---          a:<n>       hash   one article: id sig n ts hp pub t u o at story bk
---          b:<bucket>  hash   band key (6 bytes) -> "n,n,..." articles sharing that band
---          s:<story>   zset   member zero-padded n, score ts: the story's copies in time order
---          age         zset   member n, score arrival time: what retention removes first
---          v:<id>      string last webhook event time applied to an external id (":d" if a delete)
+-- ARGV     mode ("store" | "look" | "delete" | "purge"), then per mode (below, and index.py).
+-- Layout   meta        hash    params, epoch, bucket_bits, layout (slots and bands of a signature)
+--          seq         string  last internal article number
+--          ids         hash    external id -> number
+--          a:<n>       string  one article, MessagePack array (see RECORD)
+--          b:<bucket>  hash    band key -> "n,n,..." articles sharing that band
+--          s:<story>   zset    member zero-padded n, score ts: the story's copies in time order
+--          age         zset    member n, score arrival time: what retention removes first
+--          v:<id>      string  last webhook event time applied to an external id (":d" after a delete)
+--          wh:<hash>   string  a webhook delivery applied ("done"), then its stored answer
+-- A band key is the band's rows of the 16-bit signature itself (3 rows = 6 bytes), so the bands of a
+-- stored article are derived from its signature and never stored twice.
 
 local P = KEYS[1]
 local mode = ARGV[1]
 local MAX_BUCKET = 100
-local KEY_BYTES = 6
+-- RECORD fields, in order: id sig size ts hp pub title url outlet at story linked
+local ID, SIG, SIZE, TS, HP, PUB, TITLE, URL, OUTLET, AT, STORY, LINKED = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
 
-local function bucket_of(key, bits)
-  local b1, b2, b3 = string.byte(key, 1, 3)
-  return math.floor((b1 * 65536 + b2 * 256 + b3) / 2 ^ (24 - bits))
+local function load(n)
+  local raw = redis.call('GET', P .. 'a:' .. n)
+  if raw then return cmsgpack.unpack(raw) end
 end
 
-local function check_params(expected, epoch, bits)
-  local have = redis.call('HGET', P .. 'meta', 'params')
-  if not have then
-    redis.call('HSET', P .. 'meta', 'params', expected, 'epoch', epoch, 'bucket_bits', bits)
-    return
-  end
-  if have ~= expected then
-    return redis.error_reply('DEDUPE_PARAMS index has [' .. have .. '], service has [' .. expected .. ']')
-  end
-end
-
-local function bands_of(bk)
-  local keys = {}
-  for i = 1, #bk, KEY_BYTES do keys[#keys + 1] = string.sub(bk, i, i + KEY_BYTES - 1) end
-  return keys
-end
-
-local function unlink_bands(n, bk, bits)
-  local ns = tostring(n)
-  for _, key in ipairs(bands_of(bk)) do
-    local bkey = P .. 'b:' .. bucket_of(key, bits)
-    local v = redis.call('HGET', bkey, key)
-    if v then
-      local kept = {}
-      for m in string.gmatch(v, '[^,]+') do if m ~= ns then kept[#kept + 1] = m end end
-      if #kept == 0 then redis.call('HDEL', bkey, key) else redis.call('HSET', bkey, key, table.concat(kept, ',')) end
-    end
-  end
-end
-
--- Returns the band keys it linked: a band already shared by MAX_BUCKET articles (a story copied that
--- often) is not extended, since candidates beyond that many are never scored; the record keeps only the
--- linked keys so that removal and `verify` see exactly what is in the buckets.
-local function link_bands(n, bk, bits)
-  local linked = {}
-  for _, key in ipairs(bands_of(bk)) do
-    local bkey = P .. 'b:' .. bucket_of(key, bits)
-    local v = redis.call('HGET', bkey, key)
-    if not v then
-      redis.call('HSET', bkey, key, n)
-      linked[#linked + 1] = key
-    elseif select(2, string.gsub(v, ',', '')) < MAX_BUCKET - 1 then
-      redis.call('HSET', bkey, key, v .. ',' .. n)
-      linked[#linked + 1] = key
-    end
-  end
-  return table.concat(linked)
-end
+local function save(n, rec) redis.call('SET', P .. 'a:' .. n, cmsgpack.pack(rec)) end
 
 local function pad(n) return string.format('%012d', n) end
 
-local function remove(n, bits)
-  local rec = P .. 'a:' .. n
-  local f = redis.call('HMGET', rec, 'id', 'bk', 'story')
-  if f[1] then
-    unlink_bands(n, f[2] or '', bits)
-    redis.call('HDEL', P .. 'ids', f[1])
-    if f[3] then redis.call('ZREM', P .. 's:' .. f[3], pad(n)) end
+local meta = redis.call('HMGET', P .. 'meta', 'bucket_bits', 'layout')
+
+local function layout()
+  local l = {}
+  for x in string.gmatch(meta[2], '%d+') do l[#l + 1] = tonumber(x) end
+  return { body_slots = l[1], body_bands = l[2], body_rows = l[3], lead_bands = l[4], lead_rows = l[5] }
+end
+
+local function bucket_of(key)
+  local b1, b2, b3 = string.byte(key, 1, 3)
+  return math.floor((b1 * 65536 + b2 * 256 + b3) / 2 ^ (24 - tonumber(meta[1])))
+end
+
+-- The band keys of a signature: body bands, then lead bands.
+local function band_keys(sig)
+  local L, keys = layout(), {}
+  local w = L.body_rows * 2
+  for i = 0, L.body_bands - 1 do keys[#keys + 1] = string.sub(sig, i * w + 1, (i + 1) * w) end
+  local base, lw = L.body_slots * 2, L.lead_rows * 2
+  for i = 0, L.lead_bands - 1 do keys[#keys + 1] = string.sub(sig, base + i * lw + 1, base + (i + 1) * lw) end
+  return keys
+end
+
+-- Band values read once per call: the lookup reads them, linking reuses them.
+local bucket_cache = {}
+local function band_get(key)
+  local v = bucket_cache[key]
+  if v == nil then
+    v = redis.call('HGET', P .. 'b:' .. bucket_of(key), key) or false
+    bucket_cache[key] = v
   end
-  redis.call('DEL', rec)
+  return v
+end
+local function band_set(key, v)
+  local bkey = P .. 'b:' .. bucket_of(key)
+  if v == '' then redis.call('HDEL', bkey, key) else redis.call('HSET', bkey, key, v) end
+  bucket_cache[key] = (v ~= '') and v or false
+end
+
+local function unlink(n, sig, linked)
+  local ns = tostring(n)
+  for i, key in ipairs(band_keys(sig)) do
+    if string.sub(linked, i, i) == '1' then
+      local v = band_get(key)
+      if v then
+        local kept = {}
+        for m in string.gmatch(v, '[^,]+') do if m ~= ns then kept[#kept + 1] = m end end
+        band_set(key, table.concat(kept, ','))
+      end
+    end
+  end
+end
+
+-- Returns which bands it linked ('1'/'0' per band): a band already shared by MAX_BUCKET articles (a
+-- story copied that often) is not extended, since candidates beyond that many are never scored.
+local function link(n, sig)
+  local flags, ns = {}, tostring(n)
+  for i, key in ipairs(band_keys(sig)) do
+    local v = band_get(key)
+    flags[i] = '1'
+    if not v then
+      band_set(key, ns)
+    elseif string.find(',' .. v .. ',', ',' .. ns .. ',', 1, true) then
+      flags[i] = '0'  -- the same band twice in one signature: linked once
+    elseif select(2, string.gsub(v, ',', '')) < MAX_BUCKET - 1 then
+      band_set(key, v .. ',' .. ns)
+    else
+      flags[i] = '0'
+    end
+  end
+  return table.concat(flags)
+end
+
+local function remove(n)
+  local rec = load(n)
+  if rec then
+    unlink(n, rec[SIG], rec[LINKED])
+    redis.call('HDEL', P .. 'ids', rec[ID])
+    redis.call('ZREM', P .. 's:' .. rec[STORY], pad(n))
+  end
+  redis.call('DEL', P .. 'a:' .. n)
   redis.call('ZREM', P .. 'age', n)
-  return f[1]
 end
 
-local function purge(cutoff, limit, bits)
+local function purge(cutoff, limit)
   local old = redis.call('ZRANGEBYSCORE', P .. 'age', '-inf', '(' .. cutoff, 'LIMIT', 0, limit)
-  for _, n in ipairs(old) do remove(n, bits) end
+  for _, n in ipairs(old) do remove(n) end
   return #old
-end
-
-local function bits_of_index()
-  return tonumber(redis.call('HGET', P .. 'meta', 'bucket_bits') or '16')
 end
 
 -- Is an event of time `version` older than the last one applied to `id`? Records it when it is not.
@@ -135,7 +157,7 @@ if mode == 'delete' then
     local n = redis.call('HGET', P .. 'ids', ARGV[2])
     result = 0
     if n then
-      remove(n, bits_of_index())
+      remove(n)
       result = 1
     end
   end
@@ -145,46 +167,47 @@ end
 
 if mode == 'purge' then
   -- ARGV: mode, cutoff, limit
-  return purge(tonumber(ARGV[2]), tonumber(ARGV[3]), bits_of_index())
+  if not meta[2] then return 0 end
+  return purge(tonumber(ARGV[2]), tonumber(ARGV[3]))
 end
 
 -- mode store | look
--- ARGV: mode, params, epoch, bucket_bits, id, sig, n, ts, hp, pub, title, url, outlet, now, bk,
---       jaccard_min, containment_min, containment_min_n, window_s, max_matches, max_candidates,
---       purge_cutoff, purge_limit, event time (or ''), its TTL, lead_slots, lead_jaccard_min,
---       lead_containment_min, containment_z, delivery key (or ''), its TTL
--- sig is the body signature followed by the lead signature (lead_slots 16-bit slots).
-local err = check_params(ARGV[2], ARGV[3], ARGV[4])
-if err then return err end
-if mode == 'store' and delivered(ARGV[30]) then return { 'replayed', '', '', ARGV[8], ARGV[9] } end
-if mode == 'store' and stale(ARGV[5], ARGV[24], ARGV[25], false) then
-  mark_delivered(ARGV[30], ARGV[31])
-  return { 'stale', '', '', ARGV[8], ARGV[9] }
+-- ARGV: mode, params, epoch, bucket_bits, layout, id, sig, size, ts, hp, pub, title, url, outlet, now,
+--       rules, purge_cutoff, purge_limit, event time (or ''), its TTL, delivery key (or ''), its TTL
+-- sig: the body signature, then the lead signature (16-bit slots). rules: jaccard_min, containment_min,
+-- containment_min_size, window_s, max_matches, max_candidates, lead_jaccard_min, lead_containment_min, z.
+local have = redis.call('HGET', P .. 'meta', 'params')
+if not have then  -- a new index, or Redis restarted empty: (re)initialise it
+  redis.call('HSET', P .. 'meta', 'params', ARGV[2], 'epoch', ARGV[3], 'bucket_bits', ARGV[4], 'layout', ARGV[5])
+  meta = { ARGV[4], ARGV[5] }
+elseif have ~= ARGV[2] then
+  return redis.error_reply('DEDUPE_PARAMS index has [' .. have .. '], service has [' .. ARGV[2] .. ']')
 end
-local bits = bits_of_index()
-local id, sig, size, ts_s, hp = ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8], ARGV[9]
-local now, bk = ARGV[14], ARGV[15]
-local jmin, cmin, cmin_n = tonumber(ARGV[16]), tonumber(ARGV[17]), tonumber(ARGV[18])
-local window, max_matches, max_cand = tonumber(ARGV[19]), tonumber(ARGV[20]), tonumber(ARGV[21])
-local lead_slots, lead_jmin, lead_cmin = tonumber(ARGV[26]), tonumber(ARGV[27]), tonumber(ARGV[28])
-local z = tonumber(ARGV[29])
 local store = mode == 'store'
+if store and delivered(ARGV[21]) then return { 'replayed', '', '', ARGV[9], ARGV[10] } end
+if store and stale(ARGV[6], ARGV[19], ARGV[20], false) then
+  mark_delivered(ARGV[21], ARGV[22])
+  return { 'stale', '', '', ARGV[9], ARGV[10] }
+end
+local id, sig, size, ts_s, hp, now = ARGV[6], ARGV[7], tonumber(ARGV[8]), ARGV[9], ARGV[10], ARGV[15]
+local r = {}
+for x in string.gmatch(ARGV[16], '[^,]+') do r[#r + 1] = tonumber(x) end
+local jmin, cmin, cmin_n, window, max_matches, max_cand, lead_jmin, lead_cmin, z =
+  r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9]
 
-if store then purge(tonumber(ARGV[22]), tonumber(ARGV[23]), bits) end
+if store then purge(tonumber(ARGV[17]), tonumber(ARGV[18])) end
 
 local self_n = redis.call('HGET', P .. 'ids', id)
-local old
-if self_n then
-  old = redis.call('HMGET', P .. 'a:' .. self_n, 'sig', 'n', 'story', 'bk', 'ts', 'hp')
-  -- Without a publication date an article's time is its first arrival, not this request's.
-  if hp == '0' and old[6] == '0' and old[5] then ts_s = old[5] end
-end
+local old = self_n and load(self_n)
+-- Without a publication date an article's time is its first arrival, not this request's.
+if old and hp == '0' and old[HP] == '0' then ts_s = old[TS] end
 local ts = tonumber(ts_s)
 
 -- Candidates: articles sharing at least one band, most shared bands first.
+local keys = band_keys(sig)
 local hits, order = {}, {}
-for _, key in ipairs(bands_of(bk)) do
-  local v = redis.call('HGET', P .. 'b:' .. bucket_of(key, bits), key)
+for _, key in ipairs(keys) do
+  local v = band_get(key)
   if v then
     for m in string.gmatch(v, '[^,]+') do
       if m ~= self_n then
@@ -200,8 +223,8 @@ table.sort(order, function(a, b) if hits[a] ~= hits[b] then return hits[a] > hit
 -- Jaccard and the set sizes. The time window runs from the first copy of the candidate's story: a
 -- recurring report sent again the next day is not pulled in by a late copy of yesterday's.
 local qs = { string.byte(sig, 1, -1) }
-local body_bytes = #qs - 2 * lead_slots
-local slots = body_bytes / 2
+local slots = layout().body_slots
+local body_bytes, lead_slots = slots * 2, #qs / 2 - slots
 local starts = {}
 local function story_start(story, fallback)
   if starts[story] == nil then
@@ -213,9 +236,9 @@ end
 local matches = {}
 for i = 1, math.min(#order, max_cand) do
   local m = order[i]
-  local f = redis.call('HMGET', P .. 'a:' .. m, 'sig', 'n', 'ts', 'hp', 'story', 'id', 't', 'u', 'o', 'pub')
-  if f[1] and #f[1] == #qs and math.abs(story_start(f[5], tonumber(f[3])) - ts) <= window then
-    local cs = { string.byte(f[1], 1, -1) }
+  local f = load(m)
+  if f and #f[SIG] == #qs and math.abs(story_start(f[STORY], tonumber(f[TS])) - ts) <= window then
+    local cs = { string.byte(f[SIG], 1, -1) }
     local eq, lead_eq = 0, 0
     for s = 1, body_bytes, 2 do
       if qs[s] == cs[s] and qs[s + 1] == cs[s + 1] then eq = eq + 1 end
@@ -224,7 +247,7 @@ for i = 1, math.min(#order, max_cand) do
       if qs[s] == cs[s] and qs[s + 1] == cs[s + 1] then lead_eq = lead_eq + 1 end
     end
     local j, lj = eq / slots, lead_eq / lead_slots
-    local cn = tonumber(f[2])
+    local cn = f[SIZE]
     local small = math.min(size, cn)
     -- Containment alone is judged on a cautious Jaccard, z standard errors below the estimate: for a
     -- short article against a long one Jaccard is small, its estimate from a few equal slots is rough,
@@ -234,7 +257,7 @@ for i = 1, math.min(#order, max_cand) do
     local c = contained(j)
     local c_low = contained(j - z * math.sqrt(j * (1 - j) / slots))
     if j >= jmin or (small >= cmin_n and (c_low >= cmin or (lj >= lead_jmin and c >= lead_cmin))) then
-      matches[#matches + 1] = { f[6], eq, f[2], f[3], f[4], m, f[5], f[7] or '', f[8] or '', f[9] or '', f[10] or '', j, c }
+      matches[#matches + 1] = { f[ID], eq, cn, f[TS], f[HP], m, f[STORY], f[TITLE], f[URL], f[OUTLET], f[PUB], j, c }
     end
   end
 end
@@ -245,20 +268,21 @@ table.sort(matches, function(a, b)
 end)
 
 local story = nil
-if #matches > 0 then story = matches[1][7] elseif old and old[3] then story = old[3] end
+if #matches > 0 then story = matches[1][7] elseif old then story = old[STORY] end
 
 local status = 'looked'
 local n = self_n
 if store then
-  if old and old[1] == sig and old[2] == tostring(size) and old[5] == ts_s then
+  if old and old[SIG] == sig and old[SIZE] == size and old[TS] == ts_s then
     status = 'unchanged'
-    redis.call('HSET', P .. 'a:' .. n, 't', ARGV[11], 'u', ARGV[12], 'o', ARGV[13])
-    story = old[3]
+    story = old[STORY]
+    old[TITLE], old[URL], old[OUTLET] = ARGV[12], ARGV[13], ARGV[14]
+    save(n, old)
   else
     if old then
       status = 'updated'
-      unlink_bands(n, old[4] or '', bits)
-      if old[3] and old[3] ~= story then redis.call('ZREM', P .. 's:' .. old[3], pad(n)) end
+      unlink(n, old[SIG], old[LINKED])
+      if old[STORY] ~= story then redis.call('ZREM', P .. 's:' .. old[STORY], pad(n)) end
     else
       status = 'created'
       n = redis.call('INCR', P .. 'seq')
@@ -266,12 +290,10 @@ if store then
       redis.call('ZADD', P .. 'age', now, n)
     end
     if not story then story = redis.call('HGET', P .. 'meta', 'epoch') .. '-' .. n end
-    redis.call('HSET', P .. 'a:' .. n, 'id', id, 'sig', sig, 'n', size, 'ts', ts_s, 'hp', hp,
-      'pub', ARGV[10], 't', ARGV[11], 'u', ARGV[12], 'o', ARGV[13], 'at', now, 'story', story,
-      'bk', link_bands(n, bk, bits))
+    save(n, { id, sig, size, ts_s, hp, ARGV[11], ARGV[12], ARGV[13], ARGV[14], now, story, link(n, sig) })
     redis.call('ZADD', P .. 's:' .. story, ts_s, pad(n))
   end
-  mark_delivered(ARGV[30], ARGV[31])
+  mark_delivered(ARGV[21], ARGV[22])
 end
 
 local out = { status, n or '', story or '', ts_s, hp }

@@ -26,6 +26,7 @@ class Settings:
     namespace: str = "dedupe"  # key prefix; also the Redis Cluster hash tag of the index
     redis_timeout_s: float = 2.0  # socket timeout: a slow Redis fails a request, never hangs it
     retention_days: float = 30.0  # articles leave the index after this many days
+    expected_articles: int = 1_000_000  # sizes the LSH buckets when an index is created (fixed afterwards)
     # Detection (defaults tuned by `python -m eval`; see README "Detection quality")
     shingle_size: int = 6  # word 6-grams: names/numbers changed (templates) break more shingles than edits do
     num_perm: int = 128
@@ -90,6 +91,8 @@ class Settings:
                 problems.append(f"DEDUPE_{name.upper()} must be in (0, 1]")
         if self.retention_days <= 0 or self.match_window_hours <= 0:
             problems.append("DEDUPE_RETENTION_DAYS and DEDUPE_MATCH_WINDOW_HOURS must be positive")
+        if self.expected_articles < 1:
+            problems.append("DEDUPE_EXPECTED_ARTICLES must be at least 1")
         if self.max_body_bytes < 1024:
             problems.append("DEDUPE_MAX_BODY_BYTES must be at least 1024")
         if problems:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+import msgpack
 import redis
 
-from .fingerprint import BAND_KEY_BYTES, Fingerprint, Params, containment
+from .fingerprint import Fingerprint, Params, containment
 from .models import StoredArticle, format_time
 
 log = logging.getLogger(__name__)
@@ -84,22 +86,22 @@ def _s(value: bytes | None) -> str | None:
     return value.decode("utf-8", "replace") if value else None
 
 
-_STORED_FIELDS = ("id", "story", "t", "u", "o", "pub", "at", "n")
+# The fields of a stored article (check.lua, RECORD): one MessagePack array in one string key.
+ID, SIG, SIZE, TS, HP, PUB, TITLE, URL, OUTLET, AT, STORY, LINKED = range(12)
 
 
-def _stored(f: list[bytes | None]) -> StoredArticle | None:
-    if f[0] is None:
+def _record(raw: bytes | None) -> list | None:
+    return None if raw is None else msgpack.unpackb(raw, raw=True)
+
+
+def _stored(raw: bytes | None) -> StoredArticle | None:
+    f = _record(raw)
+    if f is None:
         return None
     return StoredArticle(
-        id=f[0].decode(),
-        story_id=f[1].decode(),
-        title=_s(f[2]),
-        url=_s(f[3]),
-        outlet=_s(f[4]),
-        published_at=_s(f[5]),
-        indexed_at=format_time(float(f[6])) or "",
-        shingles=int(f[7]),
-    )
+        id=f[ID].decode(), story_id=f[STORY].decode(), title=_s(f[TITLE]), url=_s(f[URL]), outlet=_s(f[OUTLET]),
+        published_at=_s(f[PUB]), indexed_at=format_time(float(f[AT])) or "", shingles=int(f[SIZE]),
+    )  # fmt: skip
 
 
 def _answer(reply: list, fp: Fingerprint) -> IndexAnswer:
@@ -138,8 +140,15 @@ def _event_args(event: Event | None) -> list:
     return ["" if event.version is None else repr(float(event.version)), keep, event.delivery, keep]
 
 
+def bucket_bits_for(expected_articles: int, params: Params) -> int:
+    """Band buckets for about 64 band entries each at the expected size: small Redis hashes stay in their
+    compact encoding (up to 128 entries), and a lookup never scans a long one."""
+    entries = max(1, expected_articles) * (params.body_bands + params.lead_bands)
+    return min(24, max(8, math.ceil(math.log2(entries / 64))))
+
+
 class RedisIndex:
-    def __init__(self, client: redis.Redis, params: Params, namespace: str, bucket_bits: int = 16) -> None:
+    def __init__(self, client: redis.Redis, params: Params, namespace: str, bucket_bits: int = 19) -> None:
         if not 8 <= bucket_bits <= 24:
             raise ValueError("bucket_bits must be between 8 and 24")
         self.client = client
@@ -156,6 +165,7 @@ class RedisIndex:
         self.client.hsetnx(meta, "params", self._describe)
         self.client.hsetnx(meta, "epoch", secrets.token_hex(3))
         self.client.hsetnx(meta, "bucket_bits", self.bucket_bits)
+        self.client.hsetnx(meta, "layout", self.params.layout())
         have = self.client.hget(meta, "params")
         if have is not None and have.decode() != self._describe:
             raise IndexMismatch(self._mismatch(have.decode()))
@@ -188,15 +198,15 @@ class RedisIndex:
         event: Event | None = None,
     ) -> list:  # fmt: skip
         version, keep, delivery, _ = _event_args(event)
+        rule_text = ",".join(map(repr, (
+            rules.jaccard, rules.containment, rules.containment_min_shingles, rules.window_s, rules.max_matches,
+            rules.max_candidates, rules.lead_jaccard, rules.lead_containment, rules.containment_z,
+        )))  # fmt: skip
         return [
             "store" if store else "look", self._describe, secrets.token_hex(3), self.bucket_bits,
-            meta.id, fp.signature + fp.lead_signature, fp.shingles, repr(meta.ts), int(meta.has_published),
-            meta.published_at or "", meta.title or "", meta.url or "", meta.outlet or "", repr(now),
-            b"".join(fp.band_keys), rules.jaccard, rules.containment, rules.containment_min_shingles,
-            rules.window_s, rules.max_matches, rules.max_candidates, repr(now - retention_s), PURGE_PER_WRITE,
-            version, keep,
-            len(fp.lead_signature) // 2, rules.lead_jaccard, rules.lead_containment, rules.containment_z,
-            delivery, keep,
+            self.params.layout(), meta.id, fp.signature + fp.lead_signature, fp.shingles, repr(meta.ts),
+            int(meta.has_published), meta.published_at or "", meta.title or "", meta.url or "", meta.outlet or "",
+            repr(now), rule_text, repr(now - retention_s), PURGE_PER_WRITE, version, keep, delivery, keep,
         ]  # fmt: skip
 
     def _raise_mismatch(self, exc: redis.ResponseError) -> None:
@@ -242,17 +252,15 @@ class RedisIndex:
         return self._load(int(number))
 
     def _load(self, number: int) -> StoredArticle | None:
-        return _stored(self.client.hmget(self.prefix + f"a:{number}", *_STORED_FIELDS))
+        return _stored(self.client.get(self.prefix + f"a:{number}"))
 
     def story(self, story_id: str) -> list[StoredArticle]:
         """The story's copies, earliest first (the zset orders by time, then arrival number)."""
         members = self.client.zrange(self.prefix + f"s:{story_id}", 0, -1)
         if not members:
             return []
-        pipe = self.client.pipeline(transaction=False)
-        for m in members:
-            pipe.hmget(self.prefix + f"a:{int(m)}", *_STORED_FIELDS)
-        return [a for a in map(_stored, pipe.execute()) if a is not None]
+        records = self.client.mget([self.prefix + f"a:{int(m)}" for m in members])
+        return [a for a in map(_stored, records) if a is not None]
 
     def delete(self, article_id: str, event: Event | None = None) -> str:
         """ "deleted", "absent", or with an event "stale" (a later one was applied) or "replayed"."""
@@ -268,53 +276,73 @@ class RedisIndex:
     def verify(self) -> list[str]:
         """Every inconsistency in the index (empty when sound): for `python -m dedupe verify`.
 
-        Sound means: each id maps to a record naming it; each record's bands point back to it, it is in
-        its story and in the retention queue; each band entry and story member is a live record.
+        Sound means: each id maps to a record naming it; each band a record says it linked lists it; it is
+        in its story and in the retention queue; each band entry and story member is a live record.
+        Reads are pipelined in chunks, so it costs a few round trips per thousand articles.
         """
         c, p, problems = self.client, self.prefix, []
-        ids = {k.decode(): int(v) for k, v in c.hscan_iter(p + "ids")}
-        records = {}
-        for key in c.scan_iter(match=p + "a:*", count=1000):
-            n = int(key.decode().rsplit(":", 1)[1])
-            records[n] = c.hmget(key, "id", "bk", "story", "sig", "n")
+        ids = {k.decode(): int(v) for k, v in c.hscan_iter(p + "ids", count=1000)}
+        numbers = [int(k.decode().rsplit(":", 1)[1]) for k in c.scan_iter(match=p + "a:*", count=1000)]
+        records: dict[int, list] = {}
+        for chunk in _chunks(numbers, 1000):
+            for n, raw in zip(chunk, c.mget([p + f"a:{n}" for n in chunk]), strict=True):
+                if raw is not None:
+                    records[n] = _record(raw)
         for ext, n in ids.items():
             if n not in records:
                 problems.append(f"id {ext!r} -> article {n}: no record")
-            elif (records[n][0] or b"").decode() != ext:
-                problems.append(f"id {ext!r} -> article {n}, whose record names {records[n][0]!r}")
+            elif records[n][ID].decode() != ext:
+                problems.append(f"id {ext!r} -> article {n}, whose record names {records[n][ID]!r}")
         aged = {int(m) for m in c.zrange(p + "age", 0, -1)}
-        for n, (ext, bk, story, sig, size) in records.items():
-            if ext is None or sig is None or size is None or story is None or bk is None:
-                problems.append(f"article {n}: record incomplete")
+        bits = int(c.hget(p + "meta", "bucket_bits") or self.bucket_bits)
+        layout = [int(x) for x in (c.hget(p + "meta", "layout") or self.params.layout().encode()).split(b",")]
+        checks = []  # (article, band key, story) to confirm in one pipeline per chunk
+        for n, rec in records.items():
+            if len(rec) != 12 or ids.get(rec[ID].decode()) != n:
+                problems.append(f"article {n} ({rec[ID]!r}) is incomplete or not in ids")
                 continue
-            if ids.get(ext.decode()) != n:
-                problems.append(f"article {n} ({ext!r}) is not in ids")
-            if c.zscore(p + f"s:{story.decode()}", f"{n:012d}") is None:
-                problems.append(f"article {n} missing from its story {story.decode()}")
             if n not in aged:
                 problems.append(f"article {n} missing from the retention queue")
-            for i in range(0, len(bk), BAND_KEY_BYTES):
-                band = bk[i : i + BAND_KEY_BYTES]
-                members = (c.hget(p + f"b:{self._bucket(band)}", band) or b"").decode().split(",")
-                if str(n) not in members:
-                    problems.append(f"article {n}: band {band.hex()} does not list it")
+            keys = _band_keys(rec[SIG], layout)
+            checks += [(n, key, None) for key, flag in zip(keys, rec[LINKED], strict=True) if flag == ord("1")]
+            checks.append((n, None, rec[STORY].decode()))
+        for chunk in _chunks(checks, 2000):
+            pipe = c.pipeline(transaction=False)
+            for n, key, story in chunk:
+                if key is not None:
+                    pipe.hget(p + f"b:{int.from_bytes(key[:3], 'big') >> (24 - bits)}", key)
+                else:
+                    pipe.zscore(p + f"s:{story}", f"{n:012d}")
+            for (n, key, story), found in zip(chunk, pipe.execute(), strict=True):
+                if key is not None and str(n) not in (found or b"").decode().split(","):
+                    problems.append(f"article {n}: band {key.hex()} does not list it")
+                elif key is None and found is None:
+                    problems.append(f"article {n} missing from its story {story}")
         for key in c.scan_iter(match=p + "b:*", count=1000):
-            for band, members in c.hscan_iter(key):
-                for m in members.decode().split(","):
-                    if int(m) not in records:
-                        problems.append(f"band {band.hex()} lists missing article {m}")
+            for band, members in c.hscan_iter(key, count=1000):
+                problems += [f"band {band.hex()} lists missing article {m}" for m in members.decode().split(",")
+                             if int(m) not in records]  # fmt: skip
         for key in c.scan_iter(match=p + "s:*", count=1000):
             story = key.decode().split(":s:", 1)[1]
             for m in c.zrange(key, 0, -1):
                 rec = records.get(int(m))
-                if rec is None or rec[2] is None or rec[2].decode() != story:
+                if rec is None or rec[STORY].decode() != story:
                     problems.append(f"story {story} lists article {int(m)}, which is not in it")
         problems.extend(f"retention queue lists missing article {n}" for n in aged - records.keys())
         return problems
 
-    def _bucket(self, band: bytes) -> int:
-        bits = int(self.client.hget(self.prefix + "meta", "bucket_bits") or self.bucket_bits)
-        return int.from_bytes(band[:3], "big") >> (24 - bits)
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _band_keys(sig: bytes, layout: list[int]) -> list[bytes]:
+    """Band keys of a stored signature, as check.lua derives them (layout: Params.layout())."""
+    slots, body_bands, body_rows, lead_bands, lead_rows = layout
+    w, lw, base = 2 * body_rows, 2 * lead_rows, 2 * slots
+    return [sig[i * w : (i + 1) * w] for i in range(body_bands)] + [
+        sig[base + i * lw : base + (i + 1) * lw] for i in range(lead_bands)
+    ]
 
 
 class Deliveries:

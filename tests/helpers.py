@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import msgpack
 import redis
 from prometheus_client.parser import text_string_to_metric_families
 from standardwebhooks.webhooks import Webhook
@@ -85,40 +86,55 @@ def index_snapshot(client: redis.Redis, prefix: str = PREFIX) -> dict[bytes, obj
     return out
 
 
-def index_problems(client: redis.Redis, prefix: str = PREFIX, key_bytes: int = 6) -> list[str]:
+# A stored article (check.lua, RECORD): a MessagePack array in one string key.
+RECORD = ("id", "sig", "size", "ts", "hp", "pub", "title", "url", "outlet", "at", "story", "linked")
+
+
+def read_record(client: redis.Redis, key: str | bytes) -> dict[str, object] | None:
+    raw = client.get(key)
+    return None if raw is None else dict(zip(RECORD, msgpack.unpackb(raw, raw=True), strict=True))
+
+
+def band_keys(sig: bytes, layout: bytes) -> list[bytes]:
+    """The band keys check.lua derives from a stored signature: rows of 16-bit slots, body then lead."""
+    slots, body_bands, body_rows, lead_bands, lead_rows = (int(x) for x in layout.split(b","))
+    body = [sig[i * 2 * body_rows : (i + 1) * 2 * body_rows] for i in range(body_bands)]
+    base = 2 * slots
+    lead = [sig[base + i * 2 * lead_rows : base + (i + 1) * 2 * lead_rows] for i in range(lead_bands)]
+    return body + lead
+
+
+def index_problems(client: redis.Redis, prefix: str = PREFIX) -> list[str]:
     """Consistency of the key layout described at the top of check.lua (independent of dedupe's own code).
 
-    Every `ids` entry has its `a:<n>` record naming it back; every band in a record's `bk` lists the record in
-    its `b:` bucket; every bucket entry and story member is a live record of that story.
+    Every `ids` entry has its `a:<n>` record naming it back; every band a record says it linked lists the
+    record in its `b:` bucket; every bucket entry and story member is a live record of that story.
     """
     problems: list[str] = []
     pattern = prefix  # `{` and `}` are not glob characters
     bits = int(client.hget(prefix + "meta", "bucket_bits") or 16)
+    layout = client.hget(prefix + "meta", "layout")
     ids = {k.decode(): int(v) for k, v in client.hgetall(prefix + "ids").items()}
     records = {}
     for key in client.scan_iter(match=pattern + "a:*"):
-        n = int(key.decode().rsplit(":", 1)[1])
-        records[n] = client.hgetall(key)
+        records[int(key.decode().rsplit(":", 1)[1])] = read_record(client, key)
     for ext, n in ids.items():
         rec = records.get(n)
         if rec is None:
             problems.append(f"ids[{ext!r}] = {n}: no a:{n}")
-        elif rec.get(b"id", b"").decode() != ext:
-            problems.append(f"ids[{ext!r}] = {n}, but a:{n} names {rec.get(b'id')!r}")
+        elif rec["id"].decode() != ext:
+            problems.append(f"ids[{ext!r}] = {n}, but a:{n} names {rec['id']!r}")
     for n, rec in records.items():
-        for f in (b"id", b"sig", b"n", b"ts", b"story", b"bk"):
-            if f not in rec:
-                problems.append(f"a:{n} lacks {f.decode()}")
-        if ids.get(rec.get(b"id", b"").decode()) != n:
+        if ids.get(rec["id"].decode()) != n:
             problems.append(f"a:{n} is not in ids")
-        bk = rec.get(b"bk", b"")
-        for i in range(0, len(bk), key_bytes):
-            band = bk[i : i + key_bytes]
+        for band, flag in zip(band_keys(rec["sig"], layout), rec["linked"], strict=True):
+            if flag != ord("1"):
+                continue
             bucket = int.from_bytes(band[:3], "big") >> (24 - bits)
             members = (client.hget(prefix + f"b:{bucket}", band) or b"").decode().split(",")
             if str(n) not in members:
                 problems.append(f"a:{n}: band {band.hex()} does not point back to it")
-        story = rec.get(b"story", b"").decode()
+        story = rec["story"].decode()
         if client.zscore(prefix + f"s:{story}", f"{n:012d}") is None:
             problems.append(f"a:{n} missing from s:{story}")
     for key in client.scan_iter(match=pattern + "b:*"):
@@ -130,7 +146,7 @@ def index_problems(client: redis.Redis, prefix: str = PREFIX, key_bytes: int = 6
         story = key.decode().split(":s:", 1)[1]
         for m in client.zrange(key, 0, -1):
             rec = records.get(int(m))
-            if rec is None or rec.get(b"story", b"").decode() != story:
+            if rec is None or rec["story"].decode() != story:
                 problems.append(f"s:{story} lists a:{int(m)}, which is not an article of it")
     return problems
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from datasketch import MinHash
 
-from dedupe.fingerprint import BAND_KEY_BYTES, Params, containment, fingerprint, jaccard, minhash, shingle_hashes
+from dedupe.fingerprint import Params, containment, fingerprint, jaccard, minhash, shingle_hashes
 from dedupe.text import article_tokens
 from tests import articles
 
@@ -27,7 +28,8 @@ def test_fingerprint_shape_follows_the_params():
     fp = fingerprint(article_tokens(articles.wire_original()), PARAMS)
     assert len(fp.signature) == PARAMS.num_perm * 2
     assert len(fp.band_keys) == PARAMS.body_bands + PARAMS.lead_bands
-    assert all(len(k) == BAND_KEY_BYTES for k in fp.band_keys)
+    assert all(len(k) == 2 * PARAMS.body_rows for k in fp.band_keys[: PARAMS.body_bands])
+    assert b"".join(fp.band_keys[: PARAMS.body_bands]) == fp.signature[: 2 * PARAMS.body_rows * PARAMS.body_bands]
 
 
 def test_different_text_gives_a_different_fingerprint():
@@ -96,3 +98,13 @@ def test_a_brief_is_contained_in_its_story():
     # every shingle of the brief is in the story: the estimate should say so, within MinHash error
     assert containment(jaccard(fa.signature, fb.signature), fa.shingles, fb.shingles) > 0.75
     assert set(fa.band_keys[PARAMS.body_bands :]) & set(fb.band_keys[PARAMS.body_bands :])
+
+
+@pytest.mark.parametrize("size", [1, 2, 700, 5000])
+def test_minhash_is_datasketchs_minhash_bit_for_bit(size):
+    """fingerprint.minhash computes datasketch's affine32 MinHash in one numpy pass: it must not drift from it."""
+    hashes = np.random.default_rng(size).integers(0, 2**32, size=size, dtype=np.uint64).astype(np.uint32)
+    for num_perm, seed in ((PARAMS.num_perm, PARAMS.seed), (PARAMS.lead_perm, PARAMS.seed + 1)):
+        reference = MinHash(num_perm=num_perm, seed=seed, hashfunc=int, scheme="affine32")
+        reference.update_batch(hashes.tolist())
+        assert np.array_equal(minhash(hashes, num_perm, seed), reference.hashvalues)

@@ -7,7 +7,7 @@ import pytest
 from dedupe import build_services, create_app
 from dedupe.config import Settings
 from dedupe.fingerprint import Params
-from dedupe.index import IndexMismatch, RedisIndex
+from dedupe.index import IndexMismatch, RedisIndex, bucket_bits_for
 from dedupe.models import ArticleIn
 from dedupe.service import Deduplicator, params_from
 from tests import articles
@@ -83,7 +83,9 @@ def test_look_only_checks_do_not_purge(dedupe, clock):
 def test_index_parameters_are_recorded(app, redis_client, settings):
     meta = redis_client.hgetall("dd:{test}:meta")
     assert meta[b"params"].decode() == params_from(settings).describe()
-    assert meta[b"bucket_bits"] == b"16"
+    params = params_from(settings)
+    assert int(meta[b"bucket_bits"]) == bucket_bits_for(settings.expected_articles, params)
+    assert meta[b"layout"].decode() == params.layout()
     assert meta[b"epoch"]
 
 

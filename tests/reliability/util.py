@@ -12,7 +12,7 @@ from typing import Any
 
 import redis
 
-from tests.helpers import index_problems
+from tests.helpers import index_problems, read_record
 
 from .harness import NAMESPACE, PREFIX, ROOT
 
@@ -79,9 +79,9 @@ def logical_state(client: redis.Redis, prefix: str = PREFIX) -> dict:
     ids = {k.decode(): int(v) for k, v in client.hgetall(prefix + "ids").items()}
     articles, stories = {}, {}
     for ext, n in ids.items():
-        rec = client.hgetall(prefix + f"a:{n}")
-        articles[ext] = tuple(rec.get(f) for f in (b"sig", b"n", b"ts", b"t", b"u", b"o", b"pub"))
-        stories.setdefault(rec.get(b"story"), set()).add(ext)
+        rec = read_record(client, prefix + f"a:{n}")
+        articles[ext] = tuple(rec[f] for f in ("sig", "size", "ts", "title", "url", "outlet", "pub"))
+        stories.setdefault(rec["story"], set()).add(ext)
     return {"articles": articles, "stories": frozenset(frozenset(s) for s in stories.values())}
 
 
