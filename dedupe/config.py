@@ -42,8 +42,8 @@ class Settings:
     max_matches: int = 10
     # HTTP
     max_body_bytes: int = 2_000_000
-    api_keys: tuple[str, ...] = field(default_factory=tuple)
-    webhook_secrets: tuple[str, ...] = field(default_factory=tuple)
+    api_keys: tuple[str, ...] = field(default_factory=tuple, repr=False)  # secrets: never in a repr or a log
+    webhook_secrets: tuple[str, ...] = field(default_factory=tuple, repr=False)
     webhook_dedupe_hours: float = 72.0  # how long a processed webhook-id is remembered
 
     @classmethod

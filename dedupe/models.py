@@ -63,6 +63,17 @@ class ArticleIn(BaseModel):
             raise ValueError("one of `text` or `html` is required and must not be empty")
         return self
 
+    @field_validator("published_at", mode="after")
+    @classmethod
+    def _has_utc_form(cls, value: datetime | None) -> datetime | None:
+        """0001-01-01T00:00:00+14:00 is valid RFC 3339 but has no UTC form in Python's calendar."""
+        if value is not None:
+            try:
+                format_time(value.timestamp())
+            except (ValueError, OverflowError, OSError):
+                raise ValueError("out of range: must fall between years 1 and 9999 in UTC") from None
+        return value
+
     @property
     def published_ts(self) -> float | None:
         return None if self.published_at is None else self.published_at.timestamp()

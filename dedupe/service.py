@@ -48,14 +48,10 @@ def prepare(article: ArticleIn, params: Params, now: float) -> tuple[Fingerprint
     if not words:
         field = "text" if article.text and article.text.strip() else "html"
         raise InvalidField(field, "no story text is left once boilerplate is removed")
-    try:  # a date at the edge of the calendar with an offset (0001-01-01T00:00:00+14:00) has no UTC form
-        published = article.published_ts
-        published_at = format_time(published)
-    except (ValueError, OverflowError, OSError):
-        raise InvalidField("published_at", "out of range: must fall between years 1 and 9999 in UTC") from None
+    published = article.published_ts
     meta = ArticleMeta(
         id=article.id, ts=published if published is not None else now, has_published=published is not None,
-        published_at=published_at, title=article.title, url=article.url, outlet=article.outlet,
+        published_at=format_time(published), title=article.title, url=article.url, outlet=article.outlet,
     )  # fmt: skip
     return fingerprint(words, params), meta
 
