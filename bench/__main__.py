@@ -13,7 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from dedupe.fingerprint import Params
+from dedupe.config import Settings
+from dedupe.service import params_from
 
 from . import backfill, fingerprint, http, index
 from .corpus import Corpus
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         cfg["ds_sizes"] = [s for s in cfg["sizes"] if s <= args.ds_max]
     parts = set(args.only.split(","))
     corpus = Corpus(seed=args.seed)
-    params = Params()
+    params = params_from(Settings())  # the shipped defaults
     results: dict = {"mode": "quick" if args.quick else "full", "config": cfg, "params": params.describe(),
                      "machine": {"python": sys.version.split()[0], "platform": platform.platform(),
                                  "cores": __import__("os").cpu_count()}}  # fmt: skip

@@ -15,7 +15,9 @@ from datasketch import MinHash
 
 from dedupe import fingerprint as fpmod
 from dedupe import text as textmod
+from dedupe.config import Settings
 from dedupe.fingerprint import Params
+from dedupe.service import params_from
 
 from .corpus import Article
 from .util import median
@@ -70,7 +72,7 @@ def stages(articles: list[Article], params: Params) -> dict[str, float]:
 
 
 def run(articles: list[Article], runs: int, params: Params | None = None) -> dict:
-    params = params or Params()
+    params = params or params_from(Settings())
     ours(articles[0], params)  # warm: permutations drawn, regexes compiled
     naive(articles[0], params)
     per_run = []

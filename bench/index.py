@@ -22,7 +22,7 @@ from datasketch import MinHash, MinHashLSH
 from dedupe.config import Settings
 from dedupe.fingerprint import Fingerprint, Params, _template
 from dedupe.index import ArticleMeta, RedisIndex
-from dedupe.service import rules_from
+from dedupe.service import params_from, rules_from
 
 from .util import RoundTrips, median, percentile, private_redis, used_memory
 
@@ -189,7 +189,7 @@ def run(m: Measured, sizes: list[int], ds_sizes: list[int], runs: int, per_run: 
 
     `m` holds len(sizes) * runs * per_run articles; datasketch sizes must be among `sizes`.
     """
-    params = Params()
+    params = params_from(Settings())  # the shipped defaults
     out: dict = {"sizes": sizes, "ds_sizes": ds_sizes, "ours": {}, "datasketch": {}}
     rng = np.random.default_rng(7)
     with private_redis() as server:

@@ -80,27 +80,36 @@ WORD_CACHE_SIZE = 200_000
 _word_hashes: dict[str, int] = {}
 
 
-def _hash_word(word: str) -> int:
-    h = _word_hashes.get(word)
-    if h is None:
-        if len(_word_hashes) >= WORD_CACHE_SIZE:
+def word_hashes(tokens: list[str]) -> np.ndarray:
+    """64-bit hash of each token (xxh3), from the cache where the word was seen before."""
+    cached = list(map(_word_hashes.get, tokens))  # one C-level pass: most words are known
+    if None in cached:
+        if len(_word_hashes) + len(tokens) > WORD_CACHE_SIZE:
             _word_hashes.clear()
-        h = _word_hashes[word] = xxhash.xxh3_64_intdigest(word.encode("utf-8", "surrogatepass"))
-    return h
+        for i, h in enumerate(cached):
+            if h is None:
+                word = tokens[i]
+                cached[i] = _word_hashes[word] = xxhash.xxh3_64_intdigest(word.encode("utf-8", "surrogatepass"))
+    return np.array(cached, dtype=np.uint64)
 
 
-def shingle_hashes(tokens: list[str], k: int) -> np.ndarray:
-    """Distinct 32-bit hashes of the word k-grams; a text shorter than k is one shingle."""
-    if not tokens:
+def shingles_of(words: np.ndarray, k: int) -> np.ndarray:
+    """Distinct 32-bit hashes of the word k-grams (a rolling hash of word hashes); fewer than k words: one."""
+    if not words.size:
         return np.empty(0, dtype=np.uint32)
-    words = np.fromiter(map(_hash_word, tokens), dtype=np.uint64, count=len(tokens))
-    n = len(words) - min(k, len(words)) + 1
+    k = min(k, len(words))
+    n = len(words) - k + 1
     acc = words[:n].copy()
-    for j in range(1, min(k, len(words))):
+    for j in range(1, k):
         acc *= _MIX
         acc += words[j : j + n]
     folded = (acc >> np.uint64(32)) ^ (acc & np.uint64(0xFFFFFFFF))
     return np.unique(folded.astype(np.uint32))
+
+
+def shingle_hashes(tokens: list[str], k: int) -> np.ndarray:
+    """Distinct 32-bit hashes of the word k-grams of `tokens`."""
+    return shingles_of(word_hashes(tokens), k)
 
 
 @lru_cache(maxsize=8)
@@ -141,8 +150,9 @@ def fingerprint(tokens: list[str], params: Params) -> Fingerprint:
     """The article's fingerprint; raises ValueError when there are no tokens to fingerprint."""
     if not tokens:
         raise ValueError("no words to fingerprint")
-    body = shingle_hashes(tokens, params.shingle_size)
-    lead = shingle_hashes(tokens[: params.lead_tokens], params.shingle_size)
+    words = word_hashes(tokens)
+    body = shingles_of(words, params.shingle_size)
+    lead = shingles_of(words[: params.lead_tokens], params.shingle_size)
     body_values = minhash(body, params.num_perm, params.seed)
     lead_values = minhash(lead, params.lead_perm, params.seed + 1)
     return Fingerprint(

@@ -61,7 +61,7 @@ _DATELINE = re.compile(
 )
 _CLOSERS = "\"'”’»)] \t"
 _SENTENCE_ENDS = tuple(".!?…:;")
-_THOUSANDS = re.compile(r"(?<=\d)[,.\u00a0\u202f'’](?=\d{3}(?!\d))")
+_THOUSANDS = re.compile(r"(\d)[,.\u00a0\u202f'’](?=\d{3}(?!\d))")  # replaced by r"\1": no lookbehind, faster
 _NEEDS_TRANSLATE = re.compile("[" + "".join(map(chr, _TRANSLATE)) + "]")
 _WORD = re.compile(r"\w+")
 #: Lines shorter than this (in words), with no sentence ending, are headlines, labels and captions.
@@ -86,7 +86,7 @@ def normalise_unicode(text: str) -> str:
     text = text[:MAX_TEXT_CHARS]
     if "&" in text:
         text = html_lib.unescape(text)
-    text = _THOUSANDS.sub("", text)  # "13,000" and "13000" are one token; before NFKC turns NBSP into a space
+    text = _THOUSANDS.sub(r"\1", text)  # "13,000" and "13000" are one token; before NFKC turns NBSP into a space
     if text.isascii():
         return text.replace("\x00", "")
     text = unicodedata.normalize("NFKC", text)

@@ -17,11 +17,9 @@ __all__ = ["NAMESPACE", "PREFIX", "ROOT", "WEBHOOK_SECRET", "WEBHOOK_SECRET_2", 
 
 
 @pytest.fixture
-def redis_srv(tmp_path: Path):
+def redis_srv(outage_redis: RedisServer) -> RedisServer:
     """A Redis of this test's own, with an fsync-always AOF: what it acknowledged survives a SIGKILL."""
-    server = RedisServer(tmp_path / "redis", "--appendonly", "yes", "--appendfsync", "always").start()
-    yield server
-    server.stop()
+    return outage_redis
 
 
 @pytest.fixture
