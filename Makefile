@@ -22,6 +22,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/hadolint Dockerfile
+	$(VENV)/bin/pip-audit -r requirements.txt
 
 test: lint
 	$(PY) -m pytest

@@ -20,6 +20,7 @@ from .errors import ApiError
 from .fingerprint import Params
 from .models import ArticleIn
 from .service import prepare
+from .verify import verify as verify_index
 
 _PARAMS: Params | None = None
 
@@ -111,7 +112,7 @@ def backfill(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def verify(args: argparse.Namespace, settings: Settings) -> int:
-    problems = build_services(settings).dedupe.index.verify()
+    problems = verify_index(build_services(settings).dedupe.index)
     for problem in problems:
         print(problem)
     print(f"{len(problems)} problem(s)" if problems else "index is consistent")

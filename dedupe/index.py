@@ -63,7 +63,7 @@ class Candidate:
 
 @dataclass(frozen=True)
 class IndexAnswer:
-    status: str  # created | updated | unchanged | looked
+    status: str  # created | updated | unchanged | looked, or for a webhook event: stale | replayed
     number: int | None  # internal arrival number, None when looked up and not stored
     story_id: str | None
     ts: float
@@ -90,12 +90,12 @@ def _s(value: bytes | None) -> str | None:
 ID, SIG, SIZE, TS, HP, PUB, TITLE, URL, OUTLET, AT, STORY, LINKED = range(12)
 
 
-def _record(raw: bytes | None) -> list | None:
+def read_record(raw: bytes | None) -> list | None:
     return None if raw is None else msgpack.unpackb(raw, raw=True)
 
 
 def _stored(raw: bytes | None) -> StoredArticle | None:
-    f = _record(raw)
+    f = read_record(raw)
     if f is None:
         return None
     return StoredArticle(
@@ -272,77 +272,6 @@ class RedisIndex:
 
     def count(self) -> int:
         return int(self.client.hlen(self.prefix + "ids"))
-
-    def verify(self) -> list[str]:
-        """Every inconsistency in the index (empty when sound): for `python -m dedupe verify`.
-
-        Sound means: each id maps to a record naming it; each band a record says it linked lists it; it is
-        in its story and in the retention queue; each band entry and story member is a live record.
-        Reads are pipelined in chunks, so it costs a few round trips per thousand articles.
-        """
-        c, p, problems = self.client, self.prefix, []
-        ids = {k.decode(): int(v) for k, v in c.hscan_iter(p + "ids", count=1000)}
-        numbers = [int(k.decode().rsplit(":", 1)[1]) for k in c.scan_iter(match=p + "a:*", count=1000)]
-        records: dict[int, list] = {}
-        for chunk in _chunks(numbers, 1000):
-            for n, raw in zip(chunk, c.mget([p + f"a:{n}" for n in chunk]), strict=True):
-                if raw is not None:
-                    records[n] = _record(raw)
-        for ext, n in ids.items():
-            if n not in records:
-                problems.append(f"id {ext!r} -> article {n}: no record")
-            elif records[n][ID].decode() != ext:
-                problems.append(f"id {ext!r} -> article {n}, whose record names {records[n][ID]!r}")
-        aged = {int(m) for m in c.zrange(p + "age", 0, -1)}
-        bits = int(c.hget(p + "meta", "bucket_bits") or self.bucket_bits)
-        layout = [int(x) for x in (c.hget(p + "meta", "layout") or self.params.layout().encode()).split(b",")]
-        checks = []  # (article, band key, story) to confirm in one pipeline per chunk
-        for n, rec in records.items():
-            if len(rec) != 12 or ids.get(rec[ID].decode()) != n:
-                problems.append(f"article {n} ({rec[ID]!r}) is incomplete or not in ids")
-                continue
-            if n not in aged:
-                problems.append(f"article {n} missing from the retention queue")
-            keys = _band_keys(rec[SIG], layout)
-            checks += [(n, key, None) for key, flag in zip(keys, rec[LINKED], strict=True) if flag == ord("1")]
-            checks.append((n, None, rec[STORY].decode()))
-        for chunk in _chunks(checks, 2000):
-            pipe = c.pipeline(transaction=False)
-            for n, key, story in chunk:
-                if key is not None:
-                    pipe.hget(p + f"b:{int.from_bytes(key[:3], 'big') >> (24 - bits)}", key)
-                else:
-                    pipe.zscore(p + f"s:{story}", f"{n:012d}")
-            for (n, key, story), found in zip(chunk, pipe.execute(), strict=True):
-                if key is not None and str(n) not in (found or b"").decode().split(","):
-                    problems.append(f"article {n}: band {key.hex()} does not list it")
-                elif key is None and found is None:
-                    problems.append(f"article {n} missing from its story {story}")
-        for key in c.scan_iter(match=p + "b:*", count=1000):
-            for band, members in c.hscan_iter(key, count=1000):
-                problems += [f"band {band.hex()} lists missing article {m}" for m in members.decode().split(",")
-                             if int(m) not in records]  # fmt: skip
-        for key in c.scan_iter(match=p + "s:*", count=1000):
-            story = key.decode().split(":s:", 1)[1]
-            for m in c.zrange(key, 0, -1):
-                rec = records.get(int(m))
-                if rec is None or rec[STORY].decode() != story:
-                    problems.append(f"story {story} lists article {int(m)}, which is not in it")
-        problems.extend(f"retention queue lists missing article {n}" for n in aged - records.keys())
-        return problems
-
-
-def _chunks(items: list, size: int) -> list[list]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def _band_keys(sig: bytes, layout: list[int]) -> list[bytes]:
-    """Band keys of a stored signature, as check.lua derives them (layout: Params.layout())."""
-    slots, body_bands, body_rows, lead_bands, lead_rows = layout
-    w, lw, base = 2 * body_rows, 2 * lead_rows, 2 * slots
-    return [sig[i * w : (i + 1) * w] for i in range(body_bands)] + [
-        sig[base + i * lw : base + (i + 1) * lw] for i in range(lead_bands)
-    ]
 
 
 class Deliveries:
