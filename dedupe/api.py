@@ -40,11 +40,8 @@ def parse_article(payload: Any, where: str = "") -> ArticleIn:
         return ArticleIn.model_validate(payload)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
-        field = ".".join(str(p) for p in err["loc"]) or "body"
-        message = err["msg"]
-        if not err["loc"]:
-            field = "text"
-        raise InvalidField(where + field, message) from None
+        field = ".".join(str(p) for p in err["loc"]) or "text"  # the one model-wide rule: text or html
+        raise InvalidField(where + field, err["msg"]) from None
 
 
 @bp.before_request

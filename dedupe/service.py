@@ -96,8 +96,9 @@ class Deduplicator:
         )
         if answer.status == "stale":
             return "stale", None
-        if answer.status == "replayed":
-            return "replayed", self.check(article, store=False)
+        if answer.status == "replayed":  # stored by the first delivery: look it up, without side effects
+            answer = self.index.check(fp, meta, self.rules, store=False, now=self.clock(), retention_s=self.retention_s)
+            return "replayed", _result(article.id, answer, True)
         return "applied", _result(article.id, answer, True)
 
     def delete_event(self, article_id: str, event: Event) -> str:

@@ -73,7 +73,7 @@ def _handle(payload: Any, delivery: str) -> tuple[dict[str, Any], bool]:
         return {"type": kind, "id": article.id, "ignored": STALE}, False
     if status == "applied":
         services().metrics.checks.labels("duplicate" if result.duplicate else "unique").inc()
-    return {"type": kind, "result": {**result.to_dict(), "indexed": True}}, status == "replayed"
+    return {"type": kind, "result": result.to_dict()}, status == "replayed"
 
 
 #: The answer to an event older than the last one applied to its article (see _event_time).
