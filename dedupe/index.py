@@ -176,9 +176,6 @@ class RedisIndex:
         diffs = [f"{k}: index {got.get(k)!r}, service {v!r}" for k, v in want.items() if got.get(k) != v]
         return "index parameters differ (" + "; ".join(diffs) + "): use another DEDUPE_NAMESPACE or rebuild"
 
-    def ping(self) -> bool:
-        return bool(self.client.ping())
-
     def ready(self) -> None:
         """For /readyz: Redis answers and holds this service's index; an empty Redis gets a new, empty index.
 
