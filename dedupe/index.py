@@ -13,6 +13,7 @@ import logging
 import math
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import msgpack
@@ -140,6 +141,15 @@ def _event_args(event: Event | None) -> list:
     return ["" if event.version is None else repr(float(event.version)), keep, event.delivery, keep]
 
 
+@lru_cache(maxsize=16)
+def _rule_text(rules: Rules) -> str:
+    """The rule as the check script reads it (ARGV 16): built once per Rules, not once per check."""
+    return ",".join(map(repr, (
+        rules.jaccard, rules.containment, rules.containment_min_shingles, rules.window_s, rules.max_matches,
+        rules.max_candidates, rules.lead_jaccard, rules.lead_containment, rules.containment_z,
+    )))  # fmt: skip
+
+
 def bucket_bits_for(expected_articles: int, params: Params) -> int:
     """Band buckets for about 64 band entries each at the expected size: small Redis hashes stay in their
     compact encoding (up to 128 entries), and a lookup never scans a long one."""
@@ -157,15 +167,17 @@ class RedisIndex:
         self.bucket_bits = bucket_bits
         self._script = client.register_script(_SCRIPT)
         self._describe = params.describe()
+        self._layout = params.layout()
+        self._epoch = secrets.token_hex(3)  # the story-id prefix, should this process create the index
 
     # -- lifecycle --------------------------------------------------------------------------
     def ensure(self) -> None:
         """Create the index's metadata, or refuse an index built with other parameters."""
         meta = self.prefix + "meta"
         self.client.hsetnx(meta, "params", self._describe)
-        self.client.hsetnx(meta, "epoch", secrets.token_hex(3))
+        self.client.hsetnx(meta, "epoch", self._epoch)
         self.client.hsetnx(meta, "bucket_bits", self.bucket_bits)
-        self.client.hsetnx(meta, "layout", self.params.layout())
+        self.client.hsetnx(meta, "layout", self._layout)
         have = self.client.hget(meta, "params")
         if have is not None and have.decode() != self._describe:
             raise IndexMismatch(self._mismatch(have.decode()))
@@ -195,15 +207,11 @@ class RedisIndex:
         event: Event | None = None,
     ) -> list:  # fmt: skip
         version, keep, delivery, _ = _event_args(event)
-        rule_text = ",".join(map(repr, (
-            rules.jaccard, rules.containment, rules.containment_min_shingles, rules.window_s, rules.max_matches,
-            rules.max_candidates, rules.lead_jaccard, rules.lead_containment, rules.containment_z,
-        )))  # fmt: skip
         return [
-            "store" if store else "look", self._describe, secrets.token_hex(3), self.bucket_bits,
-            self.params.layout(), meta.id, fp.signature + fp.lead_signature, fp.shingles, repr(meta.ts),
+            "store" if store else "look", self._describe, self._epoch, self.bucket_bits, self._layout, meta.id,
+            fp.signature + fp.lead_signature, fp.shingles, repr(meta.ts),
             int(meta.has_published), meta.published_at or "", meta.title or "", meta.url or "", meta.outlet or "",
-            repr(now), rule_text, repr(now - retention_s), PURGE_PER_WRITE, version, keep, delivery, keep,
+            repr(now), _rule_text(rules), repr(now - retention_s), PURGE_PER_WRITE, version, keep, delivery, keep,
         ]  # fmt: skip
 
     def _raise_mismatch(self, exc: redis.ResponseError) -> None:

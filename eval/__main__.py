@@ -2,7 +2,7 @@
 
     python -m eval                 # full run, held-out split (the figures in README "Detection quality")
     python -m eval --sample 150    # about 150 base stories and what derives from them: the CI-sized run
-    python -m eval --split dev     # the tuning split (what `python -m eval.tune` optimises)
+    python -m eval --split dev     # the tuning split (what `python -m eval.tune` searches on)
 
 The service runs through its production path (Deduplicator.check against a private redis-server, published_at
 set, publication order) at the shipped defaults (Settings(), params_from). Writes results/eval.md and
