@@ -14,7 +14,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 MAX_ID_CHARS = 256
 _SURROGATES = re.compile("[\ud800-\udfff]")
-_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
+#: RFC 3339 date-time with an offset: the one date format the API accepts (articles and webhook events).
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
 
 
 def _clean(value: str | None) -> str | None:
@@ -46,7 +47,7 @@ class ArticleIn(BaseModel):
     @classmethod
     def _rfc3339(cls, value: object) -> object:
         """Only RFC 3339 text: pydantic alone would also take epoch numbers and "1643270400"."""
-        if value is not None and not (isinstance(value, str) and _RFC3339.fullmatch(value)):
+        if value is not None and not (isinstance(value, str) and RFC3339.fullmatch(value)):
             raise ValueError("must be an RFC 3339 date-time with offset, e.g. 2022-01-27T10:00:00Z")
         return value
 

@@ -9,7 +9,6 @@ secret the endpoint refuses everything (503): an unsigned webhook would let anyo
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
 from typing import Any
 
@@ -19,10 +18,10 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from .api import parse_article, read_json, services
 from .errors import ApiError, InvalidField, Unauthorized, Unavailable, error_response
 from .index import Deliveries, Event
+from .models import RFC3339
 
 bp = Blueprint("webhooks", __name__, url_prefix="/v1/webhooks")
 EVENTS = ("article.published", "article.updated", "article.deleted")
-_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
 
 
 def verifiers(secrets: tuple[str, ...]) -> list[Webhook]:
@@ -86,7 +85,7 @@ def _event_time(payload: dict[str, Any], data: dict[str, Any]) -> float | None:
     for field, value in (("timestamp", payload.get("timestamp")), ("data.updated_at", data.get("updated_at"))):
         if value is None:
             continue
-        if not (isinstance(value, str) and _RFC3339.fullmatch(value)):
+        if not (isinstance(value, str) and RFC3339.fullmatch(value)):
             raise InvalidField(field, "must be an RFC 3339 date-time with offset, e.g. 2022-01-27T10:00:00Z")
         try:
             return datetime.fromisoformat(value.replace("z", "Z")).timestamp()
