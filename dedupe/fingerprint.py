@@ -9,15 +9,16 @@ Two sketches per article, because syndication cuts stories from the bottom:
 
 from __future__ import annotations
 
+import re
+import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
-import xxhash
 from datasketch import MinHash
 
 #: Hash scheme recorded in the index: signatures from another scheme are not comparable.
-SCHEME = "dedupe-v3/xxh3-rolling/datasketch-affine32/b16-bands"
+SCHEME = "dedupe-v4/poly-fmix64-rolling/datasketch-affine32/b16-bands"
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier of the rolling shingle hash
 
 
@@ -75,22 +76,78 @@ class Fingerprint:
         )
 
 
-#: Word hashes are cached: news vocabulary repeats, and a dict lookup is several times cheaper than a hash.
-WORD_CACHE_SIZE = 200_000
-_word_hashes: dict[str, int] = {}
+#: A word is a maximal run of characters that the regular expression \w matches (as text.tokens splits).
+_WORD_CHAR = re.compile(r"\w")
+_BASE = 0x100000001B3  # odd, so invertible mod 2**64: a word's hash is cut out of prefix sums (see word_hashes)
 
 
-def word_hashes(tokens: list[str]) -> np.ndarray:
-    """64-bit hash of each token (xxh3), from the cache where the word was seen before."""
-    cached = list(map(_word_hashes.get, tokens))  # one C-level pass: most words are known
-    if None in cached:
-        if len(_word_hashes) + len(tokens) > WORD_CACHE_SIZE:
-            _word_hashes.clear()
-        for i, h in enumerate(cached):
-            if h is None:
-                word = tokens[i]
-                cached[i] = _word_hashes[word] = xxhash.xxh3_64_intdigest(word.encode("utf-8", "surrogatepass"))
-    return np.array(cached, dtype=np.uint64)
+@cache
+def _word_table() -> np.ndarray:
+    r"""For every code point, whether \w matches it: built once per process from the regex engine itself."""
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    marked = _WORD_CHAR.sub("\x01", every)  # word characters become U+0001, which itself is not one
+    codes = np.frombuffer(marked.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return codes != np.arange(codes.size, dtype=np.uint32)
+
+
+class _Powers:
+    """BASE**i and its inverse mod 2**64, for i < size; grown (doubled) when a longer text comes."""
+
+    size = 0
+    up = down = np.empty(0, dtype=np.uint64)
+
+    @classmethod
+    def upto(cls, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if n > cls.size:
+            size = max(1 << 14, 1 << (n - 1).bit_length())
+            cls.up = _power_table(_BASE, size)
+            cls.down = _power_table(pow(_BASE, -1, 1 << 64), size)
+            cls.size = size
+        return cls.up[:n], cls.down[:n]
+
+
+def _power_table(base: int, size: int) -> np.ndarray:
+    table = np.empty(size, dtype=np.uint64)
+    table[0] = 1
+    np.cumprod(np.full(size - 1, base, dtype=np.uint64), out=table[1:])  # wraps mod 2**64, as intended
+    return table
+
+
+def word_hashes(text: str) -> np.ndarray:
+    """A 64-bit hash of each word of `text`, in order, without a Python object per word.
+
+    A word's polynomial hash, sum(c_i * BASE**i), is the difference of two prefix sums over the whole
+    text divided by BASE**start (a multiplication: BASE is odd); a 64-bit finaliser then spreads it.
+    Several times faster than splitting into strings and hashing each (a third of a check's CPU once).
+    """
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    in_word = _word_table()[codes]
+    edges = np.flatnonzero(np.diff(in_word, prepend=False, append=False))
+    starts, ends = edges[0::2], edges[1::2]
+    up, down = _Powers.upto(codes.size + 1)
+    prefix = np.empty(codes.size + 1, dtype=np.uint64)
+    prefix[0] = 0
+    np.cumsum(codes * up[: codes.size], out=prefix[1:])
+    return _fmix64((prefix[ends] - prefix[starts]) * down[starts])
+
+
+def _fmix64(h: np.ndarray) -> np.ndarray:
+    # MurmurHash3's 64-bit finaliser: every input bit reaches every output bit.
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    h ^= h >> np.uint64(33)
+    return h
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    # np.unique costs ten times more than this on a few hundred values (numpy 2.4)
+    values = np.sort(values)
+    keep = np.empty(values.size, dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def shingles_of(words: np.ndarray, k: int) -> np.ndarray:
@@ -104,12 +161,12 @@ def shingles_of(words: np.ndarray, k: int) -> np.ndarray:
         acc *= _MIX
         acc += words[j : j + n]
     folded = (acc >> np.uint64(32)) ^ (acc & np.uint64(0xFFFFFFFF))
-    return np.unique(folded.astype(np.uint32))
+    return _distinct(folded.astype(np.uint32))
 
 
 def shingle_hashes(tokens: list[str], k: int) -> np.ndarray:
     """Distinct 32-bit hashes of the word k-grams of `tokens`."""
-    return shingles_of(word_hashes(tokens), k)
+    return shingles_of(word_hashes(" ".join(tokens)), k)
 
 
 @lru_cache(maxsize=8)
@@ -147,10 +204,15 @@ def minhash(hashes: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
 
 
 def fingerprint(tokens: list[str], params: Params) -> Fingerprint:
-    """The article's fingerprint; raises ValueError when there are no tokens to fingerprint."""
-    if not tokens:
+    """The fingerprint of a list of words (those of text.tokens); raises ValueError when there are none."""
+    return fingerprint_text(" ".join(tokens), params)
+
+
+def fingerprint_text(story: str, params: Params) -> Fingerprint:
+    """The fingerprint of a story's text (text.story_text); raises ValueError when it has no words."""
+    words = word_hashes(story)
+    if not words.size:
         raise ValueError("no words to fingerprint")
-    words = word_hashes(tokens)
     body = shingles_of(words, params.shingle_size)
     lead = shingles_of(words[: params.lead_tokens], params.shingle_size)
     body_values = minhash(body, params.num_perm, params.seed)

@@ -12,10 +12,10 @@ from collections.abc import Callable
 
 from .config import Settings
 from .errors import InvalidField, NotFound
-from .fingerprint import Fingerprint, Params, fingerprint
+from .fingerprint import Fingerprint, Params, fingerprint_text
 from .index import ArticleMeta, Candidate, Event, IndexAnswer, RedisIndex, Rules
 from .models import ArticleIn, CheckResult, Match, StoredArticle, format_time
-from .text import article_tokens
+from .text import story_text
 
 
 def params_from(settings: Settings) -> Params:
@@ -44,16 +44,17 @@ def came_first(match: Candidate, answer: IndexAnswer) -> bool:
 
 def prepare(article: ArticleIn, params: Params, now: float) -> tuple[Fingerprint, ArticleMeta]:
     """Text to fingerprint: the CPU-bound half of a check, with no I/O, so it can run in another process."""
-    words = article_tokens(article.text, article.html, article.title)
-    if not words:
+    try:
+        fp = fingerprint_text(story_text(article.text, article.html, article.title), params)
+    except ValueError:  # no words
         field = "text" if article.text and article.text.strip() else "html"
-        raise InvalidField(field, "no story text is left once boilerplate is removed")
+        raise InvalidField(field, "no story text is left once boilerplate is removed") from None
     published = article.published_ts
     meta = ArticleMeta(
         id=article.id, ts=published if published is not None else now, has_published=published is not None,
         published_at=format_time(published), title=article.title, url=article.url, outlet=article.outlet,
     )  # fmt: skip
-    return fingerprint(words, params), meta
+    return fp, meta
 
 
 def _result(article_id: str, answer: IndexAnswer, stored: bool) -> CheckResult:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from datasketch import MinHash
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dedupe.fingerprint import Params, containment, fingerprint, jaccard, minhash, shingle_hashes
+from dedupe.fingerprint import Params, containment, fingerprint, jaccard, minhash, shingle_hashes, word_hashes
 from dedupe.text import article_tokens
 from tests import articles
 
@@ -108,3 +112,28 @@ def test_minhash_is_datasketchs_minhash_bit_for_bit(size):
         reference = MinHash(num_perm=num_perm, seed=seed, hashfunc=int, scheme="affine32")
         reference.update_batch(hashes.tolist())
         assert np.array_equal(minhash(hashes, num_perm, seed), reference.hashvalues)
+
+
+WORDS = re.compile(r"\w+")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None), max_size=300))
+def test_word_hashes_split_text_exactly_as_the_regex_does(text):
+    """word_hashes finds words with a table instead of the regex: it must find the same ones, and hash a
+    word the same wherever it stands."""
+    words = WORDS.findall(text)
+    hashes = word_hashes(text)
+    assert hashes.size == len(words)
+    assert np.array_equal(hashes, word_hashes(" ".join(words)))
+    one_by_one = [word_hashes(w) for w in words]
+    assert np.array_equal(hashes, np.concatenate(one_by_one) if words else np.empty(0, np.uint64))
+
+
+def test_a_word_hashes_alike_far_into_a_long_text():
+    text = "opening " + "filler " * 50_000 + "opening"  # past the first power table: it grows
+    hashes = word_hashes(text)
+    assert hashes.size == 50_002
+    assert hashes[0] == hashes[-1] != hashes[1]
+    assert len(set(word_hashes("news wire story stories storY a b ab ba é e\u0301").tolist())) == 11
+    assert word_hashes("lone\ud800surrogate").size == len(WORDS.findall("lone\ud800surrogate"))

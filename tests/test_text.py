@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from dedupe.text import article_tokens, html_to_text, normalise_unicode, story_lines, tokens
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe.text import _THOUSANDS, article_tokens, html_to_text, normalise_unicode, story_lines, tokens
 from tests import articles
 
 PARAGRAPH = (
@@ -139,3 +143,22 @@ def test_text_wins_over_html_when_both_are_given():
 
 def test_only_boilerplate_gives_no_tokens():
     assert article_tokens("Source link\n\nLeave a Reply\n\n© 2022 AFP") == []
+
+
+# The readable form of the thousands rule: a digit, a separator, then exactly three digits.
+READABLE_THOUSANDS = re.compile(r"(\d)[,.\u00a0\u202f'’](?=\d{3}(?!\d))")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789,.'’ \u00a0\u202fab", max_size=40))
+def test_thousands_separators_go_as_the_readable_rule_says(text):
+    """text._THOUSANDS is written for speed (separator first, then a look behind): same effect."""
+    assert normalise_unicode(text) == normalise_unicode(READABLE_THOUSANDS.sub(r"\1", text))
+    assert READABLE_THOUSANDS.sub(r"\1", text) == _THOUSANDS.sub("", text)
+
+
+def test_a_paragraph_equal_to_the_title_goes_whatever_its_punctuation():
+    title = "Lavrov: NATO ignored Russia's concerns, talks will go on."
+    line = "“Lavrov — NATO ignored Russia’s concerns; talks will go on.”"
+    assert story_lines(f"{line}\n{PARAGRAPH}", title=normalise_unicode(title)) == [PARAGRAPH]
+    assert story_lines(f"Lavrov added: NATO ignored Russia's concerns, talks will go on.\n{PARAGRAPH}", title=title)[0]
