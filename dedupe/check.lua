@@ -34,26 +34,35 @@ local function save(n, rec) redis.call('SET', P .. 'a:' .. n, cmsgpack.pack(rec)
 
 local function pad(n) return string.format('%012d', n) end
 
-local meta = redis.call('HMGET', P .. 'meta', 'bucket_bits', 'layout')
+local meta = redis.call('HMGET', P .. 'meta', 'bucket_bits', 'layout', 'params', 'epoch')
 
+-- The signature layout and the bucket divisor, read from meta once per call (after any re-initialisation).
+local L, divisor
 local function layout()
-  local l = {}
-  for x in string.gmatch(meta[2], '%d+') do l[#l + 1] = tonumber(x) end
-  return { body_slots = l[1], body_bands = l[2], body_rows = l[3], lead_bands = l[4], lead_rows = l[5] }
+  if not L then
+    local l = {}
+    for x in string.gmatch(meta[2], '%d+') do l[#l + 1] = tonumber(x) end
+    L = { body_slots = l[1], body_bands = l[2], body_rows = l[3], lead_bands = l[4], lead_rows = l[5] }
+  end
+  return L
 end
 
 local function bucket_of(key)
+  if not divisor then divisor = 2 ^ (24 - tonumber(meta[1])) end
   local b1, b2, b3 = string.byte(key, 1, 3)
-  return math.floor((b1 * 65536 + b2 * 256 + b3) / 2 ^ (24 - tonumber(meta[1])))
+  return math.floor((b1 * 65536 + b2 * 256 + b3) / divisor)
 end
 
--- The band keys of a signature: body bands, then lead bands.
+-- The band keys of a signature: body bands, then lead bands (the lookup and the linking share them).
+local keys_of = {}
 local function band_keys(sig)
-  local L, keys = layout(), {}
-  local w = L.body_rows * 2
-  for i = 0, L.body_bands - 1 do keys[#keys + 1] = string.sub(sig, i * w + 1, (i + 1) * w) end
-  local base, lw = L.body_slots * 2, L.lead_rows * 2
-  for i = 0, L.lead_bands - 1 do keys[#keys + 1] = string.sub(sig, base + i * lw + 1, base + (i + 1) * lw) end
+  if keys_of[sig] then return keys_of[sig] end
+  local l, keys = layout(), {}
+  local w = l.body_rows * 2
+  for i = 0, l.body_bands - 1 do keys[#keys + 1] = string.sub(sig, i * w + 1, (i + 1) * w) end
+  local base, lw = l.body_slots * 2, l.lead_rows * 2
+  for i = 0, l.lead_bands - 1 do keys[#keys + 1] = string.sub(sig, base + i * lw + 1, base + (i + 1) * lw) end
+  keys_of[sig] = keys
   return keys
 end
 
@@ -176,10 +185,10 @@ end
 --       rules, purge_cutoff, purge_limit, event time (or ''), its TTL, delivery key (or ''), its TTL
 -- sig: the body signature, then the lead signature (16-bit slots). rules: jaccard_min, containment_min,
 -- containment_min_size, window_s, max_matches, max_candidates, lead_jaccard_min, lead_containment_min, z.
-local have = redis.call('HGET', P .. 'meta', 'params')
+local have = meta[3]
 if not have then  -- a new index, or Redis restarted empty: (re)initialise it
   redis.call('HSET', P .. 'meta', 'params', ARGV[2], 'epoch', ARGV[3], 'bucket_bits', ARGV[4], 'layout', ARGV[5])
-  meta = { ARGV[4], ARGV[5] }
+  meta = { ARGV[4], ARGV[5], ARGV[2], ARGV[3] }
 elseif have ~= ARGV[2] then
   return redis.error_reply('DEDUPE_PARAMS index has [' .. have .. '], service has [' .. ARGV[2] .. ']')
 end
@@ -289,7 +298,7 @@ if store then
       redis.call('HSET', P .. 'ids', id, n)
       redis.call('ZADD', P .. 'age', now, n)
     end
-    if not story then story = redis.call('HGET', P .. 'meta', 'epoch') .. '-' .. n end
+    if not story then story = meta[4] .. '-' .. n end
     save(n, { id, sig, size, ts_s, hp, ARGV[11], ARGV[12], ARGV[13], ARGV[14], now, story, link(n, sig) })
     redis.call('ZADD', P .. 's:' .. story, ts_s, pad(n))
   end

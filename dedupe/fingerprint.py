@@ -152,6 +152,11 @@ def _distinct(values: np.ndarray) -> np.ndarray:
 
 def shingles_of(words: np.ndarray, k: int) -> np.ndarray:
     """Distinct 32-bit hashes of the word k-grams (a rolling hash of word hashes); fewer than k words: one."""
+    return _distinct(_kgrams(words, k))
+
+
+def _kgrams(words: np.ndarray, k: int) -> np.ndarray:
+    # the hash of every k-gram, in text order (repeats kept): the lead's are the first ones of the body's
     if not words.size:
         return np.empty(0, dtype=np.uint32)
     k = min(k, len(words))
@@ -160,8 +165,7 @@ def shingles_of(words: np.ndarray, k: int) -> np.ndarray:
     for j in range(1, k):
         acc *= _MIX
         acc += words[j : j + n]
-    folded = (acc >> np.uint64(32)) ^ (acc & np.uint64(0xFFFFFFFF))
-    return _distinct(folded.astype(np.uint32))
+    return ((acc >> np.uint64(32)) ^ (acc & np.uint64(0xFFFFFFFF))).astype(np.uint32)
 
 
 def shingle_hashes(tokens: list[str], k: int) -> np.ndarray:
@@ -199,8 +203,9 @@ def minhash(hashes: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
     if hashes.size == 0:
         return np.full(num_perm, 0xFFFFFFFF, dtype=np.uint32)
     a, b = _affine(num_perm, seed)
-    hv = _fmix32(hashes.astype(np.uint32, copy=False))[:, None]
-    return (hv * a + b).min(axis=0)
+    values = a[:, None] * _fmix32(hashes.astype(np.uint32, copy=False))  # one row per permutation
+    values += b[:, None]
+    return values.min(axis=1)
 
 
 def fingerprint(tokens: list[str], params: Params) -> Fingerprint:
@@ -213,8 +218,13 @@ def fingerprint_text(story: str, params: Params) -> Fingerprint:
     words = word_hashes(story)
     if not words.size:
         raise ValueError("no words to fingerprint")
-    body = shingles_of(words, params.shingle_size)
-    lead = shingles_of(words[: params.lead_tokens], params.shingle_size)
+    k, lead_words = params.shingle_size, min(len(words), params.lead_tokens)
+    grams = _kgrams(words, k)
+    body = _distinct(grams)
+    if params.lead_tokens >= k:  # the lead's k-grams are the body's first ones: not hashed twice
+        lead = _distinct(grams[: max(1, lead_words - k + 1)])
+    else:
+        lead = shingles_of(words[:lead_words], k)
     body_values = minhash(body, params.num_perm, params.seed)
     lead_values = minhash(lead, params.lead_perm, params.seed + 1)
     return Fingerprint(

@@ -10,7 +10,16 @@ from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.fingerprint import Params, containment, fingerprint, jaccard, minhash, shingle_hashes, word_hashes
+from dedupe.fingerprint import (
+    Params,
+    containment,
+    fingerprint,
+    fingerprint_text,
+    jaccard,
+    minhash,
+    shingle_hashes,
+    word_hashes,
+)
 from dedupe.text import article_tokens
 from tests import articles
 
@@ -137,3 +146,13 @@ def test_a_word_hashes_alike_far_into_a_long_text():
     assert hashes[0] == hashes[-1] != hashes[1]
     assert len(set(word_hashes("news wire story stories storY a b ab ba é e\u0301").tolist())) == 11
     assert word_hashes("lone\ud800surrogate").size == len(WORDS.findall("lone\ud800surrogate"))
+
+
+@pytest.mark.parametrize("words", [1, 3, 6, 30, 59, 60, 61, 700])
+def test_lead_sketch_is_the_sketch_of_the_first_words(words):
+    """fingerprint_text takes the lead's shingles from the body's: the same as sketching the lead alone."""
+    text = " ".join(f"w{i % 97}" for i in range(words))
+    fp = fingerprint_text(text, PARAMS)
+    lead = shingle_hashes(text.split()[: PARAMS.lead_tokens], PARAMS.shingle_size)
+    assert fp.lead_signature == (minhash(lead, PARAMS.lead_perm, PARAMS.seed + 1) & 0xFFFF).astype("<u2").tobytes()
+    assert fp.shingles == shingle_hashes(text.split(), PARAMS.shingle_size).size
