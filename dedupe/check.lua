@@ -231,7 +231,7 @@ table.sort(order, function(a, b) if hits[a] ~= hits[b] then return hits[a] > hit
 -- Score each candidate: equal 16-bit slots of the body (Jaccard) and of the lead, and containment from
 -- Jaccard and the set sizes. The time window runs from the first copy of the candidate's story: a
 -- recurring report sent again the next day is not pulled in by a late copy of yesterday's.
-local qs = { string.byte(sig, 1, -1) }
+local qs = #order > 0 and { string.byte(sig, 1, -1) } or {}  -- most articles have no candidate
 local slots = layout().body_slots
 local body_bytes, lead_slots = slots * 2, #qs / 2 - slots
 local starts = {}

@@ -85,9 +85,9 @@ def backfill(args: argparse.Namespace, settings: Settings) -> int:
             if isinstance(r, str):
                 state["invalid"] += 1
                 print(f"{path}:{line_no}: skipped: {r}", file=sys.stderr)
-        results = services.dedupe.store_many(ready) if ready else []
-        state["duplicates"] += sum(r.duplicate for r in results)
-        state["articles"] += len(results)
+        duplicates = services.dedupe.store_many(ready) if ready else []
+        state["duplicates"] += sum(duplicates)
+        state["articles"] += len(duplicates)
         state["line"], state["offset"] = batch[-1][0], batch[-1][1]
         progress.write_text(json.dumps(state))
         bar.update(len(batch))

@@ -42,6 +42,11 @@ def came_first(match: Candidate, answer: IndexAnswer) -> bool:
     return answer.number is None or match.number < answer.number
 
 
+def is_duplicate(answer: IndexAnswer) -> bool:
+    """A copy of an earlier article: one of its matches came first."""
+    return any(came_first(m, answer) for m in answer.matches)
+
+
 def prepare(article: ArticleIn, params: Params, now: float) -> tuple[Fingerprint, ArticleMeta]:
     """Text to fingerprint: the CPU-bound half of a check, with no I/O, so it can run in another process."""
     try:
@@ -60,7 +65,7 @@ def prepare(article: ArticleIn, params: Params, now: float) -> tuple[Fingerprint
 def _result(article_id: str, answer: IndexAnswer, stored: bool) -> CheckResult:
     return CheckResult(
         id=article_id,
-        duplicate=any(came_first(m, answer) for m in answer.matches),
+        duplicate=is_duplicate(answer),
         story_id=answer.story_id,
         indexed=stored,
         matches=[
@@ -106,10 +111,11 @@ class Deduplicator:
         """Forget an article for a webhook: "deleted", "absent", "stale" or "replayed" (see RedisIndex.delete)."""
         return self.index.delete(article_id, event)
 
-    def store_many(self, prepared: list[tuple[Fingerprint, ArticleMeta]]) -> list[CheckResult]:
-        """Index a batch of prepared articles in order, in one round trip (the backfill path)."""
+    def store_many(self, prepared: list[tuple[Fingerprint, ArticleMeta]]) -> list[bool]:
+        """Index a batch of prepared articles in order, in one round trip (the backfill path); whether each
+        was a duplicate, without building the full results that nobody reads there."""
         answers = self.index.check_many(prepared, self.rules, now=self.clock(), retention_s=self.retention_s)
-        return [_result(meta.id, answer, True) for (_, meta), answer in zip(prepared, answers, strict=True)]
+        return [is_duplicate(answer) for answer in answers]
 
     def get(self, article_id: str) -> StoredArticle:
         found = self.index.get(article_id)
