@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         print("3. end to end over HTTP (gunicorn -w 2)", flush=True)
         arts = list(corpus.articles(min(cfg["http_requests"], 5000), prefix="http"))
         use_wrk = not (args.quick or args.no_wrk)
-        results["http"] = http.run(arts, cfg["http_requests"], cfg["http_runs"], use_wrk=use_wrk,
+        results["http"] = http.run(arts, cfg["http_requests"], cfg["http_runs"], use_wrk=use_wrk, ablations=True,
                                    log=lambda s: print(s, flush=True))  # fmt: skip
 
     if "backfill" in parts:

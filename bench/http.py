@@ -133,9 +133,18 @@ def _python_client(port: int, bodies: list[bytes], requests: int, connections: i
             "p99_ms": 1e3 * percentile(latencies, 99), "requests": len(latencies), "failed": failed[0]}  # fmt: skip
 
 
+#: The service with a part of each check taken away (bench/ablation_app.py): what each part costs over HTTP.
+ABLATIONS = {
+    "service minus fingerprinting": "fingerprint",
+    "service minus Redis": "index",
+    "service minus both": "both",
+}
+
+
 def run(articles: list[Article], requests: int, runs: int, connections: int = 4, use_wrk: bool = True,
-        log=print) -> dict:  # fmt: skip
-    """Alternate trivial endpoint and service, `runs` times each, `requests` requests per run."""
+        log=print, ablations: bool = False) -> dict:  # fmt: skip
+    """Alternate trivial endpoint and service (and with `ablations`, the service with parts taken away),
+    `runs` times each, `requests` requests per run."""
     wrk = have_wrk(install=True) if use_wrk else None
     with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
         bodies_path = Path(tmp) / "bodies.jsonl"
@@ -151,9 +160,12 @@ def run(articles: list[Article], requests: int, runs: int, connections: int = 4,
         with private_redis() as server:
             env = {"REDIS_URL": server.url, "DEDUPE_NAMESPACE": "benchhttp", "PROMETHEUS_MULTIPROC_DIR": str(prom)}
             services = {"trivial": Gunicorn("bench.trivial_app:app", env), "service": Gunicorn("app:app", env)}
+            for name, part in ABLATIONS.items() if ablations else ():
+                services[name] = Gunicorn("bench.ablation_app:app", {**env, "BENCH_ABLATE": part,
+                                                                      "BENCH_BODIES": str(bodies_path)})  # fmt: skip
             try:
                 per_run = []
-                expect = {"trivial": 3000.0, "service": 800.0}
+                expect = dict.fromkeys(services, 800.0) | {"trivial": 3000.0}
                 for r in range(runs):
                     row = {}
                     for name, g in services.items():
@@ -165,6 +177,10 @@ def run(articles: list[Article], requests: int, runs: int, connections: int = 4,
                         else:
                             row[name] = _python_client(g.port, raw, requests, connections, tag)
                     row["ratio"] = row["service"]["req_per_s"] / row["trivial"]["req_per_s"]
+                    for name in ABLATIONS if ablations else ():
+                        row[name]["ratio"] = row[name]["req_per_s"] / row["trivial"]["req_per_s"]
+                        got = row[name]
+                        log(f"  run {r + 1}: {name} {got['req_per_s']:,.0f} req/s, ratio {got['ratio']:.2f}")
                     per_run.append(row)
                     log(f"  run {r + 1}: service {row['service']['req_per_s']:,.0f} req/s "
                         f"(p50 {row['service']['p50_ms']:.2f} ms, p99 {row['service']['p99_ms']:.2f} ms), "
@@ -176,4 +192,7 @@ def run(articles: list[Article], requests: int, runs: int, connections: int = 4,
            "workers": 2, "runs": per_run, "ratio": median([r["ratio"] for r in per_run])}  # fmt: skip
     for name in ("service", "trivial"):
         out[name] = {k: median([r[name][k] for r in per_run]) for k in ("req_per_s", "p50_ms", "p99_ms", "failed")}
+    if ablations:
+        keys = ("req_per_s", "p50_ms", "p99_ms", "ratio", "failed")
+        out["ablations"] = {name: {k: median([r[name][k] for r in per_run]) for k in keys} for name in ABLATIONS}
     return out

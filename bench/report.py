@@ -77,6 +77,13 @@ def markdown(r: dict) -> str:
                 f"| trivial Flask JSON endpoint | {_f(t['req_per_s'])} | {t['p50_ms']:.2f} | {t['p99_ms']:.2f} | "
                 f"{t['failed']:.0f} |", "",
                 f"Service / trivial (median of per-run ratios): **{h['ratio']:.2f}**.", ""]  # fmt: skip
+        if ab := h.get("ablations"):
+            out += ["Where the HTTP time goes: the same service with a part of each check taken away "
+                    "(`bench/ablation_app.py`), served and driven the same way, in the same runs.", "",
+                    "| variant | req/s | p99 ms | / trivial |", "|---|---:|---:|---:|",
+                    f"| service | {_f(s['req_per_s'])} | {s['p99_ms']:.2f} | {h['ratio']:.2f} |"]  # fmt: skip
+            out += [f"| {n} | {_f(a['req_per_s'])} | {a['p99_ms']:.2f} | {a['ratio']:.2f} |" for n, a in ab.items()]
+            out += [""]
         targets += [
             ("HTTP >= 40% of the trivial ceiling", f"{100 * h['ratio']:.0f}%", h["ratio"] >= 0.4),
             ("HTTP p99 < 20 ms at that load", f"{s['p99_ms']:.1f} ms", s["p99_ms"] < 20),

@@ -12,6 +12,7 @@ from flask import Flask, Response, jsonify
 
 from . import embedded, errors
 from .config import Settings
+from .fingerprint import warm_up
 from .index import Deliveries, RedisIndex, bucket_bits_for
 from .metrics import CONTENT_TYPE, Metrics
 from .service import Deduplicator, params_from
@@ -59,6 +60,7 @@ def build_services(settings: Settings, client: redis.Redis | None = None) -> Ser
     except redis.RedisError as exc:  # start anyway: /readyz says 503 and the check script initialises later
         log.warning("Redis not reachable at start (%s); serving 503 until it is", exc)
     dedupe = Deduplicator(index, settings)
+    warm_up()
     return Services(
         settings=settings,
         redis=client,
