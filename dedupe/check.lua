@@ -47,10 +47,17 @@ local function layout()
   return L
 end
 
+-- The bucket hash holding a band key, named once per key and call (the lookup and the linking share it).
+local bucket_key = {}
 local function bucket_of(key)
-  if not divisor then divisor = 2 ^ (24 - tonumber(meta[1])) end
-  local b1, b2, b3 = string.byte(key, 1, 3)
-  return math.floor((b1 * 65536 + b2 * 256 + b3) / divisor)
+  local name = bucket_key[key]
+  if not name then
+    if not divisor then divisor = 2 ^ (24 - tonumber(meta[1])) end
+    local b1, b2, b3 = string.byte(key, 1, 3)
+    name = P .. 'b:' .. math.floor((b1 * 65536 + b2 * 256 + b3) / divisor)
+    bucket_key[key] = name
+  end
+  return name
 end
 
 -- The band keys of a signature: body bands, then lead bands (the lookup and the linking share them).
@@ -71,13 +78,13 @@ local bucket_cache = {}
 local function band_get(key)
   local v = bucket_cache[key]
   if v == nil then
-    v = redis.call('HGET', P .. 'b:' .. bucket_of(key), key) or false
+    v = redis.call('HGET', bucket_of(key), key) or false
     bucket_cache[key] = v
   end
   return v
 end
 local function band_set(key, v)
-  local bkey = P .. 'b:' .. bucket_of(key)
+  local bkey = bucket_of(key)
   if v == '' then redis.call('HDEL', bkey, key) else redis.call('HSET', bkey, key, v) end
   bucket_cache[key] = (v ~= '') and v or false
 end
