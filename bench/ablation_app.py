@@ -1,8 +1,10 @@
 """The service with a part of each check taken away, for `python -m bench --only ablation` and nothing else.
 
 BENCH_ABLATE names what is taken away: "fingerprint" (every body's fingerprint is computed once at start
-and looked up per request), "index" (no Redis call: every article is new), or "both". What is left of a
-request is the same code as the service's, so the throughput gained says what the part costs over HTTP.
+and looked up per request), "index" (no Redis call: every article is new), "both", or "script" (fingerprints
+looked up, and the check script replaced by one that returns at once: the cost of the round trip alone).
+What is left of a request is the same code as the service's, so the throughput gained says what the part
+costs over HTTP.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ app = create_app()
 _ablate = os.environ.get("BENCH_ABLATE", "")
 _dedupe = app.extensions["dedupe"].dedupe
 
-if _ablate in ("fingerprint", "both"):
+if _ablate in ("fingerprint", "both", "script"):
     _known = {}
     with open(os.environ["BENCH_BODIES"], encoding="utf-8") as lines:
         for line in lines:
@@ -33,9 +35,20 @@ if _ablate in ("fingerprint", "both"):
 
     _dedupe.prepare = _looked_up
 
+
+def _new_article(fp, meta, rules, **_):  # type: ignore[no-untyped-def]
+    return IndexAnswer(status="created", number=1, story_id="s-1", ts=meta.ts, has_published=False, matches=[])
+
+
 if _ablate in ("index", "both"):
-
-    def _new_article(fp, meta, rules, **_):  # type: ignore[no-untyped-def]
-        return IndexAnswer(status="created", number=1, story_id="s-1", ts=meta.ts, has_published=False, matches=[])
-
     _dedupe.index.check = _new_article
+
+if _ablate == "script":
+    _noop = _dedupe.index.client.register_script("return 1")
+
+    def _round_trip_only(fp, meta, rules, **kw):  # type: ignore[no-untyped-def]
+        args = _dedupe.index._args(fp, meta, rules, True, kw["now"], kw["retention_s"])  # the same request size
+        _noop(keys=[_dedupe.index.prefix], args=args)
+        return _new_article(fp, meta, rules)
+
+    _dedupe.index.check = _round_trip_only

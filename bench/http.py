@@ -136,6 +136,7 @@ def _python_client(port: int, bodies: list[bytes], requests: int, connections: i
 #: The service with a part of each check taken away (bench/ablation_app.py): what each part costs over HTTP.
 ABLATIONS = {
     "service minus fingerprinting": "fingerprint",
+    "service minus fingerprinting, no-op check script": "script",
     "service minus Redis": "index",
     "service minus both": "both",
 }

@@ -31,7 +31,7 @@ def test_quick_benchmark_runs_and_writes_figures(tmp_path: Path) -> None:
     assert figures["http"]["service"]["req_per_s"] > 0 and figures["http"]["trivial"]["req_per_s"] > 0
     assert figures["http"]["service"]["failed"] == 0
     ablations = figures["http"]["ablations"]  # the service with parts taken away answers too, and in full
-    assert len(ablations) == 3 and all(a["req_per_s"] > 0 and a["failed"] == 0 for a in ablations.values())
+    assert len(ablations) == 4 and all(a["req_per_s"] > 0 and a["failed"] == 0 for a in ablations.values())
     assert "per_s" in figures["backfill"] or "skipped" in figures["backfill"], figures["backfill"]
     report = (tmp_path / "bench-quick.md").read_text()
     assert "## Targets" in report
