@@ -49,8 +49,9 @@ def is_duplicate(answer: IndexAnswer) -> bool:
 
 def prepare(article: ArticleIn, params: Params, now: float) -> tuple[Fingerprint, ArticleMeta]:
     """Text to fingerprint: the CPU-bound half of a check, with no I/O, so it can run in another process."""
+    story = story_text(article.text, article.html, article.title)
     try:
-        fp = fingerprint_text(story_text(article.text, article.html, article.title), params)
+        fp = fingerprint_text(story, params)
     except ValueError:  # no words
         field = "text" if article.text and article.text.strip() else "html"
         raise InvalidField(field, "no story text is left once boilerplate is removed") from None
