@@ -77,17 +77,18 @@ class Fingerprint:
 
 
 #: A word is a maximal run of characters that the regular expression \w matches (as text.tokens splits).
-_WORD_CHAR = re.compile(r"\w")
+_WORDS = re.compile(r"\w+")
 _BASE = 0x100000001B3  # odd, so invertible mod 2**64: a word's hash is cut out of prefix sums (see word_hashes)
 
 
 @cache
 def _word_table() -> np.ndarray:
     r"""For every code point, whether \w matches it: built once per process from the regex engine itself."""
-    every = "".join(map(chr, range(sys.maxunicode + 1)))
-    marked = _WORD_CHAR.sub("\x01", every)  # word characters become U+0001, which itself is not one
-    codes = np.frombuffer(marked.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return codes != np.arange(codes.size, dtype=np.uint32)
+    every = np.arange(sys.maxunicode + 1, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    table = np.zeros(len(every), dtype=bool)
+    for run in _WORDS.finditer(every):  # a few thousand runs of consecutive word characters
+        table[run.start() : run.end()] = True
+    return table
 
 
 class _Powers:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from redis import Redis
+
 from .fingerprint import Fingerprint, Params
 from .index import ID, LINKED, SIG, STORY, RedisIndex, read_record
 
@@ -50,18 +55,27 @@ def verify(index: RedisIndex) -> list[str]:
                 problems.append(f"article {n}: band {key.hex()} does not list it")
             elif key is None and found is None:
                 problems.append(f"article {n} missing from its story {story}")
-    for key in c.scan_iter(match=p + "b:*", count=1000):
-        for band, members in c.hscan_iter(key, count=1000):
+    for _, bands in _read_all(c, c.scan_iter(match=p + "b:*", count=1000), "hgetall"):
+        for band, members in bands.items():
             problems += [f"band {band.hex()} lists missing article {m}" for m in members.decode().split(",")
                          if int(m) not in records]  # fmt: skip
-    for key in c.scan_iter(match=p + "s:*", count=1000):
+    for key, members in _read_all(c, c.scan_iter(match=p + "s:*", count=1000), "zrange", 0, -1):
         story = key.decode().split(":s:", 1)[1]
-        for m in c.zrange(key, 0, -1):
+        for m in members:
             rec = records.get(int(m))
             if rec is None or rec[STORY].decode() != story:
                 problems.append(f"story {story} lists article {int(m)}, which is not in it")
     problems.extend(f"retention queue lists missing article {n}" for n in aged - records.keys())
     return problems
+
+
+def _read_all(client: Redis, keys: Iterable[bytes], command: str, *args: object) -> Iterator[tuple[bytes, Any]]:
+    """(key, reply) for every key, a thousand keys per pipeline: an index has up to millions of buckets."""
+    for chunk in _chunks(list(keys), 1000):
+        pipe = client.pipeline(transaction=False)
+        for key in chunk:
+            getattr(pipe, command)(key, *args)
+        yield from zip(chunk, pipe.execute(), strict=True)
 
 
 def _chunks(items: list, size: int) -> list[list]:

@@ -67,6 +67,7 @@ def test_verify_passes_on_a_sound_index_and_names_a_half_written_article(env, tm
     assert cli.main(["verify"]) == 1
     out = capsys.readouterr().out
     assert "no record" in out and "lists missing article 1" in out
+    assert "lists article 1, which is not in it" in out  # its story still names it
 
 
 def test_purge_removes_articles_past_retention(env, tmp_path, capsys, monkeypatch, client):
