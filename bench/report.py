@@ -17,14 +17,14 @@ def markdown(r: dict) -> str:
            f"Index parameters: `{r['params']}`. Medians over runs; ratios are computed within each run, then "
            f"their median is taken. Total time {r.get('seconds', 0):.0f} s.", ""]  # fmt: skip
     targets = []
-    k = dict(x.split("=", 1) for x in r["params"].split(";") if "=" in x).get("shingle", "k")
+    shingle = dict(x.split("=", 1) for x in r["params"].split(";") if "=" in x).get("shingle", "k")
     if fp := r.get("fingerprint"):
         out += ["## 1. Fingerprinting, one core", "",
                 f"{fp['articles']} articles, median {fp['median_words']:.0f} words, {len(fp['runs'])} runs.", "",
                 "| | articles/s | ratio |", "|---|---:|---:|",
                 f"| ours (text pipeline + body & lead MinHash + band keys) | {_f(fp['ours_per_s'])} | "
                 f"{fp['ratio']:.1f}x |",
-                f"| datasketch naive (`MinHash()`, sha1, `.update()` per word {k}-gram) | {_f(fp['naive_per_s'])} "
+                f"| datasketch naive (`MinHash()`, sha1, `.update()` per word {shingle}-gram) | {_f(fp['naive_per_s'])} "
                 "| 1.0x |",
                 "", "Where one article's time goes (ours, µs):", "",
                 "| stage | µs/article |", "|---|---:|",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from redis import Redis
@@ -71,7 +72,8 @@ def verify(index: RedisIndex) -> list[str]:
 
 def _read_all(client: Redis, keys: Iterable[bytes], command: str, *args: object) -> Iterator[tuple[bytes, Any]]:
     """(key, reply) for every key, a thousand keys per pipeline: an index has up to millions of buckets."""
-    for chunk in _chunks(list(keys), 1000):
+    keys = iter(keys)
+    while chunk := list(islice(keys, 1000)):
         pipe = client.pipeline(transaction=False)
         for key in chunk:
             getattr(pipe, command)(key, *args)
