@@ -24,8 +24,8 @@ def markdown(r: dict) -> str:
                 "| | articles/s | ratio |", "|---|---:|---:|",
                 f"| ours (text pipeline + body & lead MinHash + band keys) | {_f(fp['ours_per_s'])} | "
                 f"{fp['ratio']:.1f}x |",
-                f"| datasketch naive (`MinHash()`, sha1, `.update()` per word {shingle}-gram) | {_f(fp['naive_per_s'])} "
-                "| 1.0x |",
+                f"| datasketch naive (`MinHash()`, sha1, `.update()` per word {shingle}-gram) | "
+                f"{_f(fp['naive_per_s'])} | 1.0x |",
                 "", "Where one article's time goes (ours, µs):", "",
                 "| stage | µs/article |", "|---|---:|",
                 *[f"| {k} | {v:.0f} |" for k, v in fp["stage_us"].items()], ""]  # fmt: skip
