@@ -215,6 +215,15 @@ def minhash(hashes: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
     return values.min(axis=1)
 
 
+def shingle_sets(words: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
+    """The body's distinct shingles and the lead's (those of the first lead_tokens words), from word hashes."""
+    k, lead_words = params.shingle_size, min(len(words), params.lead_tokens)
+    grams = _kgrams(words, k)
+    if params.lead_tokens < k:
+        return _distinct(grams), shingles_of(words[:lead_words], k)
+    return _distinct(grams), _distinct(grams[: max(1, lead_words - k + 1)])  # the lead's k-grams come first
+
+
 def fingerprint(tokens: list[str], params: Params) -> Fingerprint:
     """The fingerprint of a list of words (those of text.tokens); raises ValueError when there are none."""
     return fingerprint_text(" ".join(tokens), params)
@@ -225,13 +234,7 @@ def fingerprint_text(story: str, params: Params) -> Fingerprint:
     words = word_hashes(story)
     if not words.size:
         raise ValueError("no words to fingerprint")
-    k, lead_words = params.shingle_size, min(len(words), params.lead_tokens)
-    grams = _kgrams(words, k)
-    body = _distinct(grams)
-    if params.lead_tokens >= k:  # the lead's k-grams are the body's first ones: not hashed twice
-        lead = _distinct(grams[: max(1, lead_words - k + 1)])
-    else:
-        lead = shingles_of(words[:lead_words], k)
+    body, lead = shingle_sets(words, params)
     body_values = minhash(body, params.num_perm, params.seed)
     lead_values = minhash(lead, params.lead_perm, params.seed + 1)
     return Fingerprint(

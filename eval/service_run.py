@@ -17,11 +17,11 @@ from pathlib import Path
 import redis
 
 from dedupe.config import Settings
-from dedupe.fingerprint import Params, fingerprint
+from dedupe.fingerprint import Params, fingerprint_text
 from dedupe.index import ArticleMeta, IndexAnswer, RedisIndex
 from dedupe.models import ArticleIn, format_time
 from dedupe.service import Deduplicator, came_first, params_from, rules_from
-from dedupe.text import article_tokens
+from dedupe.text import story_text
 from tests.redis_server import RedisServer
 
 from .dataset import Item
@@ -66,16 +66,16 @@ def run_service(
     return out
 
 
-def tokens_of(items: list[Item]) -> dict[str, list[str]]:
+def stories_of(items: list[Item]) -> dict[str, str]:
     """The text pipeline's output per article (what `prepare` fingerprints)."""
-    return {it.id: article_tokens(it.text, it.html, it.title) for it in items}
+    return {it.id: story_text(it.text, it.html, it.title) for it in items}
 
 
 def run_prepared(
-    items: list[Item], tokens: dict[str, list[str]], client: redis.Redis, settings: Settings, params: Params,
+    items: list[Item], stories: dict[str, str], client: redis.Redis, settings: Settings, params: Params,
     namespace: str = "tune", batch: int = 500,
 ) -> dict[str, Prediction]:  # fmt: skip
-    """The tuning path: cached tokens, the service's fingerprint, Lua rules and decision, pipelined."""
+    """The tuning path: cached story texts, the service's fingerprint, Lua rules and decision, pipelined."""
     client.flushdb()
     index = RedisIndex(client, params, namespace)
     index.ensure()
@@ -87,7 +87,7 @@ def run_prepared(
         for it in chunk:
             ts = it.published.timestamp()
             meta = ArticleMeta(it.id, ts, True, format_time(ts), it.title, None, it.outlet)
-            prepared.append((fingerprint(tokens[it.id], params), meta))
+            prepared.append((fingerprint_text(stories[it.id], params), meta))
         answers = index.check_many(prepared, rules, now=0.0, retention_s=1e12)
         for it, answer in zip(chunk, answers, strict=True):
             out[it.id] = _prediction(answer)

@@ -20,7 +20,7 @@ from dedupe.service import params_from
 
 from .dataset import build
 from .metrics import score
-from .service_run import private_redis, run_prepared, tokens_of
+from .service_run import private_redis, run_prepared, stories_of
 
 NEGATIVE_KINDS = ("original", "lookalike", "recurring", "real_copy")
 
@@ -48,12 +48,12 @@ def main() -> None:
     args = ap.parse_args()
     grid = ast.literal_eval(args.grid) if args.grid else default_grid()
     items = [it for it in build() if it.split == "dev"]
-    tokens = tokens_of(items)
+    stories = stories_of(items)
     results = []
     with private_redis() as client:
         for overrides in grid:
             settings = replace(Settings(), **overrides)
-            s = score(items, run_prepared(items, tokens, client, settings, params_from(settings)))
+            s = score(items, run_prepared(items, stories, client, settings, params_from(settings)))
             results.append((objective(s), overrides, s))
             print(objective(s), overrides, flush=True)
     results.sort(key=lambda r: r[0], reverse=True)
