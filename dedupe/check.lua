@@ -16,14 +16,17 @@
 --          age         zset    member n, score arrival time: what retention removes first
 --          v:<id>      string  last webhook event time applied to an external id (":d" after a delete)
 --          wh:<hash>   string  a webhook delivery applied ("done"), then its stored answer
+--          w:<wire id> string  the story of a wire item (ninjs uri, NewsML guid, NITF doc-id): its versions join it
 -- A band key is the band's rows of the 16-bit signature itself (3 rows = 6 bytes), so the bands of a
--- stored article are derived from its signature and never stored twice.
+-- stored article are derived from its signature and never stored twice. Its first sentences' 32-bit hashes
+-- (4 bytes) are bucket keys too: a copy that shares whole sentences is a candidate whatever its Jaccard.
 
 local P = KEYS[1]
 local mode = ARGV[1]
 local MAX_BUCKET = 100
--- RECORD fields, in order: id sig size ts hp pub title url outlet at story linked
-local ID, SIG, SIZE, TS, HP, PUB, TITLE, URL, OUTLET, AT, STORY, LINKED = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
+-- RECORD fields, in order: id sig size ts hp pub title url outlet at story linked sentences numbers wire
+local ID, SIG, SIZE, TS, HP, PUB, TITLE, URL, OUTLET, AT, STORY, LINKED, SENTS, NUMS, WIRE =
+  1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
 
 local function load(n)
   local raw = redis.call('GET', P .. 'a:' .. n)
@@ -42,7 +45,8 @@ local function layout()
   if not L then
     local l = {}
     for x in string.gmatch(meta[2], '%d+') do l[#l + 1] = tonumber(x) end
-    L = { body_slots = l[1], body_bands = l[2], body_rows = l[3], lead_bands = l[4], lead_rows = l[5] }
+    L = { body_slots = l[1], body_bands = l[2], body_rows = l[3], lead_bands = l[4], lead_rows = l[5],
+          sentences = l[6] or 0 }
   end
   return L
 end
@@ -60,16 +64,18 @@ local function bucket_of(key)
   return name
 end
 
--- The band keys of a signature: body bands, then lead bands (the lookup and the linking share them).
+-- The bucket keys of an article: body bands, lead bands, then its first sentences (lookup and linking share them).
 local keys_of = {}
-local function band_keys(sig)
-  if keys_of[sig] then return keys_of[sig] end
+local function band_keys(sig, sents)
+  local id = sig .. (sents or '')
+  if keys_of[id] then return keys_of[id] end
   local l, keys = layout(), {}
   local w = l.body_rows * 2
   for i = 0, l.body_bands - 1 do keys[#keys + 1] = string.sub(sig, i * w + 1, (i + 1) * w) end
   local base, lw = l.body_slots * 2, l.lead_rows * 2
   for i = 0, l.lead_bands - 1 do keys[#keys + 1] = string.sub(sig, base + i * lw + 1, base + (i + 1) * lw) end
-  keys_of[sig] = keys
+  for i = 0, math.min(l.sentences, #(sents or '') / 4) - 1 do keys[#keys + 1] = string.sub(sents, i * 4 + 1, i * 4 + 4) end
+  keys_of[id] = keys
   return keys
 end
 
@@ -89,9 +95,9 @@ local function band_set(key, v)
   bucket_cache[key] = (v ~= '') and v or false
 end
 
-local function unlink(n, sig, linked)
+local function unlink(n, sig, sents, linked)
   local ns = tostring(n)
-  for i, key in ipairs(band_keys(sig)) do
+  for i, key in ipairs(band_keys(sig, sents)) do
     if string.sub(linked, i, i) == '1' then
       local v = band_get(key)
       if v then
@@ -105,9 +111,9 @@ end
 
 -- Returns which bands it linked ('1'/'0' per band): a band already shared by MAX_BUCKET articles (a
 -- story copied that often) is not extended, since candidates beyond that many are never scored.
-local function link(n, sig)
+local function link(n, sig, sents)
   local flags, ns = {}, tostring(n)
-  for i, key in ipairs(band_keys(sig)) do
+  for i, key in ipairs(band_keys(sig, sents)) do
     local v = band_get(key)
     flags[i] = '1'
     if not v then
@@ -126,7 +132,7 @@ end
 local function remove(n)
   local rec = load(n)
   if rec then
-    unlink(n, rec[SIG], rec[LINKED])
+    unlink(n, rec[SIG], rec[SENTS], rec[LINKED])
     redis.call('HDEL', P .. 'ids', rec[ID])
     redis.call('ZREM', P .. 's:' .. rec[STORY], pad(n))
   end
@@ -189,9 +195,10 @@ end
 
 -- mode store | look
 -- ARGV: mode, params, epoch, bucket_bits, layout, id, sig, size, ts, hp, pub, title, url, outlet, now,
---       rules, purge_cutoff, purge_limit, event time (or ''), its TTL, delivery key (or ''), its TTL
--- sig: the body signature, then the lead signature (16-bit slots). rules: jaccard_min, containment_min,
--- containment_min_size, window_s, max_matches, max_candidates, lead_jaccard_min, lead_containment_min, z.
+--       rules, purge_cutoff, purge_limit, event time (or ''), its TTL, delivery key (or ''), its TTL,
+--       sentences, numbers, wire id (or ''), wire TTL
+-- sig: the body signature, then the lead signature (16-bit slots). sentences: 32-bit sentence hashes (lowest
+-- bit: a quotation); numbers: 16-bit hashes of the numbers. rules: see RULES below.
 local have = meta[3]
 if not have then  -- a new index, or Redis restarted empty: (re)initialise it
   redis.call('HSET', P .. 'meta', 'params', ARGV[2], 'epoch', ARGV[3], 'bucket_bits', ARGV[4], 'layout', ARGV[5])
@@ -206,10 +213,16 @@ if store and stale(ARGV[6], ARGV[19], ARGV[20], false) then
   return { 'stale', '', '', ARGV[9], ARGV[10] }
 end
 local id, sig, size, ts_s, hp, now = ARGV[6], ARGV[7], tonumber(ARGV[8]), ARGV[9], ARGV[10], ARGV[15]
+local sents, nums, wire, wire_ttl = ARGV[23] or '', ARGV[24] or '', ARGV[25] or '', tonumber(ARGV[26] or 0)
+-- RULES, in order: jaccard_min, containment_min, containment_min_size, window_s, max_matches, max_candidates,
+-- lead_jaccard_min, lead_containment_min, z, sentences_min, sentence_share_min, long_window_s, near_jaccard,
+-- near_sentence_share, numbers_min, copy_cover
 local r = {}
 for x in string.gmatch(ARGV[16], '[^,]+') do r[#r + 1] = tonumber(x) end
 local jmin, cmin, cmin_n, window, max_matches, max_cand, lead_jmin, lead_cmin, z =
   r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9]
+local smin, sshare, long_window, near_j, near_s, num_min, copy_cover, num_near =
+  r[10], r[11], r[12], r[13], r[14], r[15], r[16], r[17]
 
 if store then purge(tonumber(ARGV[17]), tonumber(ARGV[18])) end
 
@@ -219,8 +232,8 @@ local old = self_n and load(self_n)
 if old and hp == '0' and old[HP] == '0' then ts_s = old[TS] end
 local ts = tonumber(ts_s)
 
--- Candidates: articles sharing at least one band, most shared bands first.
-local keys = band_keys(sig)
+-- Candidates: articles sharing at least one band or sentence, most shared keys first.
+local keys = band_keys(sig, sents)
 local hits, order = {}, {}
 for _, key in ipairs(keys) do
   local v = band_get(key)
@@ -235,10 +248,32 @@ for _, key in ipairs(keys) do
 end
 table.sort(order, function(a, b) if hits[a] ~= hits[b] then return hits[a] > hits[b] end return tonumber(a) < tonumber(b) end)
 
--- Score each candidate: equal 16-bit slots of the body (Jaccard) and of the lead, and containment from
--- Jaccard and the set sizes. The time window runs from the first copy of the candidate's story: a
--- recurring report sent again the next day is not pulled in by a late copy of yesterday's.
+-- A set of fixed-width items of a string (sentence or number hashes), for counting what two articles share.
+local function set_of(s, w)
+  local t = {}
+  for i = 1, #s - w + 1, w do t[string.sub(s, i, i + w - 1)] = true end
+  return t
+end
+-- Shared items of `s` in set `t`: (plain, quoted) for sentences (lowest bit of the first byte: a quotation).
+local function shared(s, w, t)
+  local plain, quoted = 0, 0
+  for i = 1, #s - w + 1, w do
+    if t[string.sub(s, i, i + w - 1)] then
+      if w == 4 and string.byte(s, i) % 2 == 1 then quoted = quoted + 1 else plain = plain + 1 end
+    end
+  end
+  return plain, quoted
+end
+
+-- Score each candidate. Evidence: body Jaccard (equal 16-bit slots), the openings' Jaccard, containment from
+-- Jaccard and the set sizes, the share of the shorter article's sentences found in the other (a quotation
+-- counts half: agencies quote the same statement), and the share of its numbers found there (templated
+-- reports and a report sent again the next day differ there). The time window runs from the first copy of
+-- the candidate's story; near-verbatim copies, and articles without a date, are matched over the long window.
 local qs = #order > 0 and { string.byte(sig, 1, -1) } or {}  -- most articles have no candidate
+local qsent = #order > 0 and set_of(sents, 4) or {}
+local qnum = #order > 0 and set_of(nums, 2) or {}
+local nsq, nnq = #sents / 4, #nums / 2
 local slots = layout().body_slots
 local body_bytes, lead_slots = slots * 2, #qs / 2 - slots
 local starts = {}
@@ -249,47 +284,87 @@ local function story_start(story, fallback)
   end
   return starts[story]
 end
+local function judge(f)
+  local cs = { string.byte(f[SIG], 1, -1) }
+  local eq, lead_eq = 0, 0
+  for s = 1, body_bytes, 2 do
+    if qs[s] == cs[s] and qs[s + 1] == cs[s + 1] then eq = eq + 1 end
+  end
+  for s = body_bytes + 1, #qs, 2 do
+    if qs[s] == cs[s] and qs[s + 1] == cs[s + 1] then lead_eq = lead_eq + 1 end
+  end
+  local j, lj = eq / slots, lead_eq / lead_slots
+  local cn = f[SIZE]
+  local small = math.min(size, cn)
+  local function contained(jj) if jj <= 0 then return 0 end return math.min(1, jj * (size + cn) / (1 + jj) / small) end
+  local c = contained(j)
+  local c_low = contained(j - z * math.sqrt(j * (1 - j) / slots))
+  local csents = f[SENTS] or ''
+  local plain, quoted = shared(csents, 4, qsent)
+  local ns_small = math.min(nsq, #csents / 4)
+  local weighted = plain + quoted / 2
+  local sc = ns_small > 0 and math.min(1, weighted / ns_small) or 0
+  local cnums = f[NUMS] or ''
+  local nn_small = math.min(nnq, #cnums / 2)
+  local nshare_all = nn_small > 0 and shared(cnums, 2, qnum) / nn_small or 1
+  local nshare = nn_small >= 3 and nshare_all or 1
+  local evidence = nil
+  if j >= jmin then evidence = 'jaccard'
+  elseif weighted >= smin and sc >= sshare then evidence = 'sentences'
+  elseif small >= cmin_n and c_low >= cmin then evidence = 'containment'
+  elseif small >= cmin_n and lj >= lead_jmin and c >= lead_cmin then evidence = 'lead' end
+  if evidence and j < near_j and nshare < num_min then evidence = nil end  -- other figures: another story
+  if not evidence then return nil end
+  -- Beyond the window only a near-verbatim copy with the same figures joins (a repost, a resend, the next
+  -- day's edition), within the long window; a daily report sent again with new figures does not. An article
+  -- without a date has no time to compare: it meets its story whenever it comes.
+  if hp ~= '0' and f[HP] ~= '0' then
+    local gap = math.abs(story_start(f[STORY], tonumber(f[TS])) - ts)
+    local near = j >= near_j or (sc >= near_s and weighted >= smin)
+    if gap > window and (gap > long_window or not near or nshare_all < num_near) then return nil end
+  end
+  local cover = math.max(sc, c)
+  local relation = cover >= copy_cover and 'copy' or 'version'
+  return { eq = eq, j = j, c = c, score = math.max(j, sc, c_low), evidence = evidence, relation = relation,
+           shared = plain + quoted, sentences = ns_small }
+end
 local matches = {}
 for i = 1, math.min(#order, max_cand) do
   local m = order[i]
   local f = load(m)
-  if f and #f[SIG] == #qs and math.abs(story_start(f[STORY], tonumber(f[TS])) - ts) <= window then
-    local cs = { string.byte(f[SIG], 1, -1) }
-    local eq, lead_eq = 0, 0
-    for s = 1, body_bytes, 2 do
-      if qs[s] == cs[s] and qs[s + 1] == cs[s + 1] then eq = eq + 1 end
-    end
-    for s = body_bytes + 1, #qs, 2 do
-      if qs[s] == cs[s] and qs[s + 1] == cs[s + 1] then lead_eq = lead_eq + 1 end
-    end
-    local j, lj = eq / slots, lead_eq / lead_slots
-    local cn = f[SIZE]
-    local small = math.min(size, cn)
-    -- Containment alone is judged on a cautious Jaccard, z standard errors below the estimate: for a
-    -- short article against a long one Jaccard is small, its estimate from a few equal slots is rough,
-    -- and the containment derived from it rougher still. An identical opening (lead) is evidence enough
-    -- to take the estimate as it is.
-    local function contained(jj) if jj <= 0 then return 0 end return math.min(1, jj * (size + cn) / (1 + jj) / small) end
-    local c = contained(j)
-    local c_low = contained(j - z * math.sqrt(j * (1 - j) / slots))
-    if j >= jmin or (small >= cmin_n and (c_low >= cmin or (lj >= lead_jmin and c >= lead_cmin))) then
-      matches[#matches + 1] = { f[ID], eq, cn, f[TS], f[HP], m, f[STORY], f[TITLE], f[URL], f[OUTLET], f[PUB], j, c }
-    end
+  if f and #f[SIG] == #qs then
+    local v = judge(f)
+    if v then matches[#matches + 1] = { f = f, n = m, v = v } end
   end
 end
 table.sort(matches, function(a, b)
-  if a[12] ~= b[12] then return a[12] > b[12] end
-  if a[13] ~= b[13] then return a[13] > b[13] end
-  return tonumber(a[6]) < tonumber(b[6])
+  if a.v.score ~= b.v.score then return a.v.score > b.v.score end
+  if a.v.c ~= b.v.c then return a.v.c > b.v.c end
+  return tonumber(a.n) < tonumber(b.n)
 end)
 
 local story = nil
-if #matches > 0 then story = matches[1][7] elseif old then story = old[STORY] end
+if #matches > 0 then story = matches[1].f[STORY] elseif old then story = old[STORY] end
+-- A wire identity is certain: a version of a known wire item joins its story whatever its text says.
+local wire_story = wire ~= '' and redis.call('GET', P .. 'w:' .. wire) or nil
+if wire_story then
+  story = wire_story
+  local listed = false
+  for _, m in ipairs(matches) do if m.f[STORY] == wire_story then listed = true end end
+  if not listed then
+    local first = redis.call('ZRANGE', P .. 's:' .. wire_story, 0, 0)[1]
+    local f = first and tonumber(first) ~= tonumber(self_n) and load(tonumber(first))
+    if f then
+      table.insert(matches, 1, { f = f, n = tostring(tonumber(first)),
+        v = { eq = 0, j = 0, c = 0, score = 1, evidence = 'wire_id', relation = 'version', shared = 0, sentences = 0 } })
+    end
+  end
+end
 
 local status = 'looked'
 local n = self_n
 if store then
-  if old and old[SIG] == sig and old[SIZE] == size and old[TS] == ts_s then
+  if old and old[SIG] == sig and old[SIZE] == size and old[TS] == ts_s and old[SENTS] == sents then
     status = 'unchanged'
     story = old[STORY]
     old[TITLE], old[URL], old[OUTLET] = ARGV[12], ARGV[13], ARGV[14]
@@ -297,7 +372,7 @@ if store then
   else
     if old then
       status = 'updated'
-      unlink(n, old[SIG], old[LINKED])
+      unlink(n, old[SIG], old[SENTS], old[LINKED])
       if old[STORY] ~= story then redis.call('ZREM', P .. 's:' .. old[STORY], pad(n)) end
     else
       status = 'created'
@@ -306,15 +381,18 @@ if store then
       redis.call('ZADD', P .. 'age', now, n)
     end
     if not story then story = meta[4] .. '-' .. n end
-    save(n, { id, sig, size, ts_s, hp, ARGV[11], ARGV[12], ARGV[13], ARGV[14], now, story, link(n, sig) })
+    save(n, { id, sig, size, ts_s, hp, ARGV[11], ARGV[12], ARGV[13], ARGV[14], now, story, link(n, sig, sents),
+              sents, nums, wire })
     redis.call('ZADD', P .. 's:' .. story, ts_s, pad(n))
   end
+  if wire ~= '' and not wire_story then redis.call('SET', P .. 'w:' .. wire, story, 'EX', math.max(1, wire_ttl)) end
   mark_delivered(ARGV[21], ARGV[22])
 end
 
 local out = { status, n or '', story or '', ts_s, hp }
 for i = 1, math.min(#matches, max_matches) do
-  local m = matches[i]
-  out[#out + 1] = { m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], m[10], m[11] }
+  local f, v = matches[i].f, matches[i].v
+  out[#out + 1] = { f[ID], v.eq, f[SIZE], f[TS], f[HP], matches[i].n, f[STORY], f[TITLE], f[URL], f[OUTLET], f[PUB],
+                    v.evidence, v.relation, v.shared, v.sentences, tostring(v.c) }
 end
 return out

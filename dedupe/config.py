@@ -39,12 +39,25 @@ class Settings:
     lead_containment_threshold: float = 0.65
     containment_caution: float = 1.0  # judge containment this many standard errors below its estimate
     match_window_hours: float = 20.0  # from a story's first copy; a daily report sent again 24 h later is new
+    # Sentence evidence: copies share whole sentences even when outlet furniture halves their Jaccard.
+    sentences_min: float = 2.0  # at least this many shared sentences (a quotation counts half) ...
+    sentence_share: float = 0.5  # ... making at least this share of the shorter article's sentences
+    numbers_min: float = 0.5  # a pair whose shorter article's numbers are mostly absent from the other is not a copy
+    near_jaccard: float = 0.9  # near-verbatim copies (this Jaccard, or this share of sentences) join a story ...
+    near_sentence_share: float = 0.9
+    long_window_hours: float = 168.0  # ... this long after it began, when they carry the same figures:
+    near_numbers_min: float = 0.9  # this share of the shorter article's numbers (a daily report has new ones)
+    copy_cover: float = 0.8  # relation "copy" when this share of the shorter article is in the other, else "version"
     max_matches: int = 10
     # HTTP
     max_body_bytes: int = 2_000_000
     api_keys: tuple[str, ...] = field(default_factory=tuple, repr=False)  # secrets: never in a repr or a log
     webhook_secrets: tuple[str, ...] = field(default_factory=tuple, repr=False)
     webhook_dedupe_hours: float = 72.0  # how long a processed webhook-id is remembered
+    # Operations
+    log_level: str = "INFO"  # DEDUPE_LOG_LEVEL: DEBUG, INFO, WARNING, ERROR
+    log_format: str = "json"  # DEDUPE_LOG_FORMAT: json (one object a line) or text (for a terminal)
+    rate_limit: str = ""  # DEDUPE_RATE_LIMIT per API key on /v1, e.g. "600/minute;20000/hour"; empty = off
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -86,14 +99,32 @@ class Settings:
             "containment_threshold",
             "lead_jaccard_threshold",
             "lead_containment_threshold",
+            "sentence_share",
+            "numbers_min",
+            "near_jaccard",
+            "near_sentence_share",
+            "copy_cover",
+            "near_numbers_min",
         ):
             if not 0.0 < getattr(self, name) <= 1.0:
                 problems.append(f"DEDUPE_{name.upper()} must be in (0, 1]")
-        if self.retention_days <= 0 or self.match_window_hours <= 0:
-            problems.append("DEDUPE_RETENTION_DAYS and DEDUPE_MATCH_WINDOW_HOURS must be positive")
+        if self.retention_days <= 0 or self.match_window_hours <= 0 or self.long_window_hours <= 0:
+            problems.append("DEDUPE_RETENTION_DAYS and DEDUPE_*_WINDOW_HOURS must be positive")
         if self.expected_articles < 1:
             problems.append("DEDUPE_EXPECTED_ARTICLES must be at least 1")
         if self.max_body_bytes < 1024:
             problems.append("DEDUPE_MAX_BODY_BYTES must be at least 1024")
+        # Operations
+        if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            problems.append("DEDUPE_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        if self.log_format not in ("json", "text"):
+            problems.append("DEDUPE_LOG_FORMAT must be json or text")
+        if self.rate_limit:
+            from limits import parse_many
+
+            try:
+                parse_many(self.rate_limit)
+            except ValueError as exc:
+                problems.append(f"DEDUPE_RATE_LIMIT must be like '600/minute' or '10/second;20000/hour' ({exc})")
         if problems:
             raise SettingsError("; ".join(problems))

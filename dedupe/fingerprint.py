@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -18,7 +19,7 @@ import numpy as np
 from datasketch import MinHash
 
 #: Hash scheme recorded in the index: signatures from another scheme are not comparable.
-SCHEME = "dedupe-v4/poly-fmix64-rolling/datasketch-affine32/b16-bands"
+SCHEME = "dedupe-v5/poly-fmix64-rolling-cjkchars/datasketch-affine32/b16-bands/s32-sentences"
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier of the rolling shingle hash
 
 
@@ -29,24 +30,28 @@ class Params:
     shingle_size: int = 5
     num_perm: int = 128
     seed: int = 1
-    body_bands: int = 20
-    body_rows: int = 3
+    body_bands: int = 40  # 2 rows: a copy with Jaccard 0.25 (a page opening in site furniture) is a candidate
+    body_rows: int = 2  # with probability 0.92, one with 0.2 with 0.81; sentence keys find the rest
     lead_tokens: int = 60
     lead_perm: int = 30
     lead_bands: int = 10
     lead_rows: int = 3
+    indexed_sentences: int = 24  # the first sentences whose hashes are LSH bucket keys too
 
     def describe(self) -> str:
         """Canonical text form, stored in the index and compared at start."""
         return (
             f"scheme={SCHEME};shingle={self.shingle_size};perm={self.num_perm};seed={self.seed};"
             f"body={self.body_bands}x{self.body_rows};lead={self.lead_tokens}w/{self.lead_perm}p/"
-            f"{self.lead_bands}x{self.lead_rows}"
+            f"{self.lead_bands}x{self.lead_rows};sentences={self.indexed_sentences}"
         )
 
     def layout(self) -> str:
-        """Where the bands lie in a stored signature: the index derives band keys from it (check.lua)."""
-        return f"{self.num_perm},{self.body_bands},{self.body_rows},{self.lead_bands},{self.lead_rows}"
+        """Where the bands lie in a stored signature, and how many sentences are bucket keys (check.lua)."""
+        return (
+            f"{self.num_perm},{self.body_bands},{self.body_rows},{self.lead_bands},{self.lead_rows},"
+            f"{self.indexed_sentences}"
+        )
 
     def __post_init__(self) -> None:
         if min(self.body_rows, self.lead_rows) < 2:
@@ -65,52 +70,93 @@ class Fingerprint:
     lead_signature: bytes  # lead_perm slots, likewise: a brief's opening is the original's opening
     shingles: int  # distinct shingles: with Jaccard, gives containment
     params: Params
+    sentences: bytes = b""  # 32-bit hashes of the story's sentences, in order (see sentence_hashes)
+    numbers: bytes = b""  # 16-bit hashes of the distinct numbers (see number_hashes)
+    words: int = 0  # tokens of the story text
+
 
     @property
     def band_keys(self) -> tuple[bytes, ...]:
-        """Body bands, then lead bands: as check.lua derives them from the stored signature."""
+        """Body bands, lead bands, then the first sentences' hashes: as check.lua derives them from a record."""
         p = self.params
         body, lead = 2 * p.body_rows, 2 * p.lead_rows
-        return tuple(self.signature[i * body : (i + 1) * body] for i in range(p.body_bands)) + tuple(
-            self.lead_signature[i * lead : (i + 1) * lead] for i in range(p.lead_bands)
+        sentences = min(p.indexed_sentences, len(self.sentences) // 4)
+        return (
+            tuple(self.signature[i * body : (i + 1) * body] for i in range(p.body_bands))
+            + tuple(self.lead_signature[i * lead : (i + 1) * lead] for i in range(p.lead_bands))
+            + tuple(self.sentences[i * 4 : (i + 1) * 4] for i in range(sentences))
         )
 
 
-#: A word is a maximal run of characters that the regular expression \w matches (as text.tokens splits).
+#: A word is a maximal run of characters that the regular expression \w matches, except in scripts written
+#: without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar), where each character is a token of its
+#: own: a Chinese clause is one \w run, and one changed character would break every shingle across it.
 _WORDS = re.compile(r"\w+")
+_UNSPACED_RANGES = (
+    (0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x19E0, 0x19FF), (0x3040, 0x30FF), (0x31F0, 0x31FF),
+    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xA9E0, 0xA9FF), (0xAA60, 0xAA7F), (0xF900, 0xFAFF), (0x20000, 0x3134F),
+)  # fmt: skip
+#: Sentence ends found anywhere ("。"), and those that end a sentence only before a space (".", as in "3.5").
+_HARD_ENDS = "\n。！？؟।॥።။។"
+_SOFT_ENDS = ".!?…"
+_QUOTES = "\"“”„«»「」『』‘’"
 _BASE = 0x100000001B3  # odd, so invertible mod 2**64: a word's hash is cut out of prefix sums (see word_hashes)
+WORD, UNSPACED, SPACE, HARD_END, SOFT_END, QUOTE, DIGIT = 1, 2, 4, 8, 16, 32, 64
+#: Sentences shorter than this many tokens are not hashed: "He said." is in every story.
+MIN_SENTENCE_TOKENS = 5
+MAX_SENTENCES = 64  # hashes kept per article (the story's first ones)
+MAX_NUMBERS = 32
 
 
 @cache
-def _word_table() -> np.ndarray:
-    r"""For every code point, whether \w matches it: built once per process from the regex engine itself."""
+def _char_table() -> np.ndarray:
+    r"""For every code point, its classes (bit flags above): built once per process from the regex engine."""
     every = np.arange(sys.maxunicode + 1, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
-    table = np.zeros(len(every), dtype=bool)
+    table = np.zeros(len(every), dtype=np.uint8)
     for run in _WORDS.finditer(every):  # a few thousand runs of consecutive word characters
-        table[run.start() : run.end()] = True
+        table[run.start() : run.end()] = WORD
+    for lo, hi in _UNSPACED_RANGES:  # letters and their combining marks, each a token
+        block = table[lo : hi + 1]
+        marks = np.array([unicodedata.category(chr(c)).startswith("M") for c in range(lo, hi + 1)])
+        table[lo : hi + 1] = np.where((block & WORD).astype(bool) | marks, UNSPACED, 0)
+    for ch in " \t\u3000\u00a0":
+        table[ord(ch)] |= SPACE
+    for ch in _HARD_ENDS:
+        table[ord(ch)] |= HARD_END
+    for ch in _SOFT_ENDS:
+        table[ord(ch)] |= SOFT_END
+    for ch in _QUOTES:
+        table[ord(ch)] |= QUOTE
+    for c in range(0x30, 0x3A):
+        table[c] |= DIGIT
     return table
 
 
 class _Powers:
     """BASE**i and its inverse mod 2**64, for i < size; grown (doubled) when a longer text comes."""
 
-    size = 0
-    up = down = np.empty(0, dtype=np.uint64)
+    def __init__(self, base: int) -> None:
+        self.base, self.size = base, 0
+        self.up = self.down = np.empty(0, dtype=np.uint64)
 
-    @classmethod
-    def upto(cls, n: int) -> tuple[np.ndarray, np.ndarray]:
-        if n > cls.size:
+    def upto(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if n > self.size:
             size = max(1 << 14, 1 << (n - 1).bit_length())
-            cls.up = _power_table(_BASE, size)
-            cls.down = _power_table(pow(_BASE, -1, 1 << 64), size)
-            cls.size = size
-        return cls.up[:n], cls.down[:n]
+            self.up = _power_table(self.base, size)
+            self.down = _power_table(pow(self.base, -1, 1 << 64), size)
+            self.size = size
+        return self.up[:n], self.down[:n]
+
+
+_CODE_POWERS = _Powers(_BASE)
+_TOKEN_POWERS = _Powers(int(_MIX))
 
 
 def warm_up() -> None:
     """Build the per-process tables now (a tenth of a second), not in the first request a worker serves."""
-    _word_table()
-    _Powers.upto(1)
+    _char_table()
+    _CODE_POWERS.upto(1)
+    _TOKEN_POWERS.upto(1)
 
 
 def _power_table(base: int, size: int) -> np.ndarray:
@@ -120,22 +166,90 @@ def _power_table(base: int, size: int) -> np.ndarray:
     return table
 
 
-def word_hashes(text: str) -> np.ndarray:
-    """A 64-bit hash of each word of `text`, in order, without a Python object per word.
+@dataclass(frozen=True)
+class Tokens:
+    """A text's tokens: 64-bit hashes in text order, where each starts and ends, and the text's classes."""
 
-    A word's polynomial hash, sum(c_i * BASE**i), is the difference of two prefix sums over the whole
+    hashes: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    classes: np.ndarray  # per code point
+
+
+def tokenize(text: str) -> Tokens:
+    """Hash each token of `text` (a word, or a character of an unspaced script) without a Python object each.
+
+    A token's polynomial hash, sum(c_i * BASE**i), is the difference of two prefix sums over the whole
     text divided by BASE**start (a multiplication: BASE is odd); a 64-bit finaliser then spreads it.
-    Several times faster than splitting into strings and hashing each (a third of a check's CPU once).
     """
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    in_word = _word_table()[codes]
-    edges = np.flatnonzero(np.diff(in_word, prepend=False, append=False))
-    starts, ends = edges[0::2], edges[1::2]
-    up, down = _Powers.upto(codes.size + 1)
+    classes = _char_table()[codes]
+    word = (classes & WORD).astype(bool)
+    single = (classes & UNSPACED).astype(bool)
+    in_token = word | single
+    prev_in = np.concatenate(([False], in_token[:-1]))
+    prev_single = np.concatenate(([False], single[:-1]))
+    next_in = np.concatenate((in_token[1:], [False]))
+    next_single = np.concatenate((single[1:], [False]))
+    starts = np.flatnonzero(in_token & (~prev_in | single | prev_single))
+    ends = np.flatnonzero(in_token & (~next_in | single | next_single)) + 1
+    up, down = _CODE_POWERS.upto(codes.size + 1)
     prefix = np.empty(codes.size + 1, dtype=np.uint64)
     prefix[0] = 0
     np.cumsum(codes * up[: codes.size], out=prefix[1:])
-    return _fmix64((prefix[ends] - prefix[starts]) * down[starts])
+    hashes = _fmix64((prefix[ends] - prefix[starts]) * down[starts])
+    return Tokens(hashes, starts, ends, classes)
+
+
+def word_hashes(text: str) -> np.ndarray:
+    """A 64-bit hash of each token of `text`, in order (see tokenize)."""
+    return tokenize(text).hashes
+
+
+def sentence_hashes(tokens: Tokens) -> np.ndarray:
+    """A 32-bit hash of each sentence of at least MIN_SENTENCE_TOKENS tokens, distinct, in text order.
+
+    Sentences end at a paragraph end, at "。！？؟।" and the like, at ".!?…" before a space, and at a space
+    between two characters of Thai, Lao, Khmer or Myanmar (which mark sentence ends with a space). The lowest
+    bit says whether the sentence holds a quotation: two agencies quote the same statement, so a shared
+    quotation is weaker evidence than a shared sentence of narrative.
+    """
+    classes, n = tokens.classes, tokens.hashes.size
+    if n == 0:
+        return np.empty(0, dtype=np.uint32)
+    following = np.concatenate((classes[1:], [SPACE]))
+    hard = (classes & HARD_END) != 0
+    soft = ((classes & SOFT_END) != 0) & (((following & (SPACE | QUOTE)) != 0) | (following == HARD_END))
+    single = (classes & UNSPACED) != 0
+    thai_gap = ((classes & SPACE) != 0) & np.concatenate(([False], single[:-1])) & np.concatenate((single[1:], [False]))
+    bounds = np.flatnonzero(hard | soft | thai_gap)
+    sentence_of = np.searchsorted(bounds, tokens.starts)  # sentence number of every token
+    first = np.flatnonzero(np.diff(sentence_of, prepend=-1))  # index of each sentence's first token
+    counts = np.diff(np.append(first, n))
+    up, down = _TOKEN_POWERS.upto(n)
+    mixed = np.add.reduceat(tokens.hashes * up, first) * down[first]  # position-aware, shift-free
+    values = (_fmix64(mixed) >> np.uint64(32)).astype(np.uint32) & np.uint32(0xFFFFFFFE)
+    quote_at = np.flatnonzero(classes & QUOTE)
+    if quote_at.size:  # a closing quote after a sentence's end belongs to that sentence
+        ended = quote_at > 0
+        ended[ended] = (classes[quote_at[ended] - 1] & (HARD_END | SOFT_END)) != 0
+        ids = sentence_of[first]
+        owner = np.searchsorted(ids, np.searchsorted(bounds, quote_at - ended))
+        owner = owner[owner < ids.size]
+        values[owner] |= np.uint32(1)
+    values = values[counts >= MIN_SENTENCE_TOKENS]
+    _, index = np.unique(values, return_index=True)
+    return values[np.sort(index)][:MAX_SENTENCES]
+
+
+def number_hashes(tokens: Tokens) -> np.ndarray:
+    """16-bit hashes of the distinct numbers of a text (tokens made of digits only), at most MAX_NUMBERS:
+    templated reports and a daily report sent again differ exactly there."""
+    digits = np.concatenate(([0], np.cumsum((tokens.classes & DIGIT) != 0)))
+    numeric = (digits[tokens.ends] - digits[tokens.starts]) == (tokens.ends - tokens.starts)
+    values = (tokens.hashes[numeric] & np.uint64(0xFFFF)).astype(np.uint16)
+    _, index = np.unique(values, return_index=True)
+    return values[np.sort(index)][:MAX_NUMBERS]
 
 
 def _fmix64(h: np.ndarray) -> np.ndarray:
@@ -231,15 +345,18 @@ def fingerprint(tokens: list[str], params: Params) -> Fingerprint:
 
 def fingerprint_text(story: str, params: Params) -> Fingerprint:
     """The fingerprint of a story's text (text.story_text); raises ValueError when it has no words."""
-    words = word_hashes(story)
+    tokens = tokenize(story)
+    words = tokens.hashes
     if not words.size:
         raise ValueError("no words to fingerprint")
     body, lead = shingle_sets(words, params)
     body_values = minhash(body, params.num_perm, params.seed)
     lead_values = minhash(lead, params.lead_perm, params.seed + 1)
     return Fingerprint(
-        signature=_low16(body_values), lead_signature=_low16(lead_values), shingles=int(body.size), params=params
-    )
+        signature=_low16(body_values), lead_signature=_low16(lead_values), shingles=int(body.size), params=params,
+        sentences=sentence_hashes(tokens).astype("<u4").tobytes(), numbers=number_hashes(tokens).astype("<u2").tobytes(),
+        words=int(words.size),
+    )  # fmt: skip
 
 
 def _low16(values: np.ndarray) -> bytes:

@@ -19,7 +19,7 @@ from pathlib import Path
 import msgpack
 import redis
 
-from .fingerprint import Fingerprint, Params, containment
+from .fingerprint import Fingerprint, Params
 from .models import StoredArticle, format_time
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,14 @@ class Rules:
     containment_z: float = 0.0  # containment is judged this many standard errors below its estimate
     max_matches: int = 10
     max_candidates: int = 64
+    sentences_min: float = 2.0  # shared sentences (a quotation counts half) ...
+    sentence_share: float = 1.0  # ... making at least this share of the shorter article's sentences
+    long_window_s: float = 0.0  # near-verbatim copies and undated articles join a story this long after it began
+    near_jaccard: float = 1.0  # near-verbatim: this Jaccard, or ...
+    near_sentence_share: float = 1.0  # ... this share of the shorter article's sentences
+    numbers_min: float = 0.0  # below this share of the shorter article's numbers found in the other: not a copy
+    copy_cover: float = 0.8  # relation "copy" when this much of the shorter article is in the other, else "version"
+    near_numbers_min: float = 0.9  # beyond the window: at least this share of the shorter article's numbers
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,10 @@ class Candidate:
     url: str | None
     outlet: str | None
     published_at: str | None
+    evidence: str = ""  # the rule that decided: jaccard | sentences | containment | lead | wire_id
+    relation: str = "copy"  # copy (the text was taken) | version (the same wire story, re-topped or updated)
+    shared_sentences: int = 0
+    sentences: int = 0  # sentences of the shorter of the two articles
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,7 @@ class ArticleMeta:
     title: str | None
     url: str | None
     outlet: str | None
+    wire_id: str | None = None
 
 
 def _s(value: bytes | None) -> str | None:
@@ -88,7 +101,8 @@ def _s(value: bytes | None) -> str | None:
 
 
 # The fields of a stored article (check.lua, RECORD): one MessagePack array in one string key.
-ID, SIG, SIZE, TS, HP, PUB, TITLE, URL, OUTLET, AT, STORY, LINKED = range(12)
+ID, SIG, SIZE, TS, HP, PUB, TITLE, URL, OUTLET, AT, STORY, LINKED, SENTS, NUMS, WIRE = range(15)
+RECORD_FIELDS = 15
 
 
 def read_record(raw: bytes | None) -> list | None:
@@ -110,13 +124,13 @@ def _answer(reply: list, fp: Fingerprint) -> IndexAnswer:
     slots = len(fp.signature) // 2
     matches = []
     for row in reply[5:]:
-        sim = int(row[1]) / slots
         matches.append(
             Candidate(
-                id=row[0].decode(), number=int(row[5]), similarity=sim,
-                containment=containment(sim, fp.shingles, int(row[2])), ts=float(row[3]),
+                id=row[0].decode(), number=int(row[5]), similarity=int(row[1]) / slots,
+                containment=float(row[15]), ts=float(row[3]),
                 has_published=row[4] == b"1", story_id=row[6].decode(), title=_s(row[7]),
-                url=_s(row[8]), outlet=_s(row[9]), published_at=_s(row[10]),
+                url=_s(row[8]), outlet=_s(row[9]), published_at=_s(row[10]), evidence=row[11].decode(),
+                relation=row[12].decode(), shared_sentences=int(row[13]), sentences=int(row[14]),
             )
         )  # fmt: skip
     return IndexAnswer(
@@ -146,14 +160,16 @@ def _rule_text(rules: Rules) -> str:
     """The rule as the check script reads it (ARGV 16): built once per Rules, not once per check."""
     return ",".join(map(repr, (
         rules.jaccard, rules.containment, rules.containment_min_shingles, rules.window_s, rules.max_matches,
-        rules.max_candidates, rules.lead_jaccard, rules.lead_containment, rules.containment_z,
+        rules.max_candidates, rules.lead_jaccard, rules.lead_containment, rules.containment_z, rules.sentences_min,
+        rules.sentence_share, rules.long_window_s, rules.near_jaccard, rules.near_sentence_share, rules.numbers_min,
+        rules.copy_cover, rules.near_numbers_min,
     )))  # fmt: skip
 
 
 def bucket_bits_for(expected_articles: int, params: Params) -> int:
     """Band buckets for about 64 band entries each at the expected size: small Redis hashes stay in their
     compact encoding (up to 128 entries), and a lookup never scans a long one."""
-    entries = max(1, expected_articles) * (params.body_bands + params.lead_bands)
+    entries = max(1, expected_articles) * (params.body_bands + params.lead_bands + params.indexed_sentences // 2)
     return min(24, max(8, math.ceil(math.log2(entries / 64))))
 
 
@@ -212,6 +228,7 @@ class RedisIndex:
             fp.signature + fp.lead_signature, fp.shingles, repr(meta.ts),
             int(meta.has_published), meta.published_at or "", meta.title or "", meta.url or "", meta.outlet or "",
             repr(now), _rule_text(rules), repr(now - retention_s), PURGE_PER_WRITE, version, keep, delivery, keep,
+            fp.sentences, fp.numbers, meta.wire_id or "", max(1, int(retention_s)),
         ]  # fmt: skip
 
     def _raise_mismatch(self, exc: redis.ResponseError) -> None:

@@ -97,6 +97,10 @@ class Match:
     title: str | None
     published_at: str | None
     story_id: str
+    relation: str = "copy"  # copy: the text was taken (verbatim, edited, excerpt); version: re-topped or updated
+    evidence: str = ""  # what decided: jaccard | sentences | containment | lead | wire_id
+    shared_sentences: int = 0  # sentences the two articles share ...
+    sentences: int = 0  # ... of the shorter one's
 
 
 @dataclass(frozen=True)

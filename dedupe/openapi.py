@@ -41,7 +41,7 @@ def spec(version: str) -> dict[str, Any]:
     }
     match = {
         "type": "object",
-        "required": ["id", "similarity", "containment", "story_id"],
+        "required": ["id", "similarity", "containment", "story_id", "relation", "evidence"],
         "properties": {
             "id": {"type": "string"},
             "similarity": {"type": "number", "minimum": 0, "maximum": 1, "description": "Estimated Jaccard."},
@@ -56,6 +56,20 @@ def spec(version: str) -> dict[str, Any]:
             "title": _NULLABLE_STR,
             "published_at": _NULLABLE_STR,
             "story_id": {"type": "string"},
+            "relation": {
+                "type": "string",
+                "enum": ["copy", "version"],
+                "description": "copy: the text was taken (verbatim, edited, an excerpt); version: the same wire "
+                "story re-topped or updated.",
+            },
+            "evidence": {
+                "type": "string",
+                "enum": ["jaccard", "sentences", "containment", "lead", "wire_id"],
+                "description": "The rule that decided: near-identical text, shared sentences, containment of "
+                "the shorter article, the same opening, or the same wire item.",
+            },
+            "shared_sentences": {"type": "integer", "minimum": 0, "description": "Sentences both articles hold."},
+            "sentences": {"type": "integer", "minimum": 0, "description": "Sentences of the shorter article."},
         },
     }
     result = {

@@ -32,6 +32,14 @@ def rules_from(settings: Settings) -> Rules:
         lead_containment=settings.lead_containment_threshold,
         containment_z=settings.containment_caution,
         max_matches=settings.max_matches,
+        sentences_min=settings.sentences_min,
+        sentence_share=settings.sentence_share,
+        long_window_s=settings.long_window_hours * 3600.0,
+        near_jaccard=settings.near_jaccard,
+        near_sentence_share=settings.near_sentence_share,
+        numbers_min=settings.numbers_min,
+        copy_cover=settings.copy_cover,
+        near_numbers_min=settings.near_numbers_min,
     )
 
 
@@ -71,7 +79,9 @@ def _result(article_id: str, answer: IndexAnswer, stored: bool) -> CheckResult:
         indexed=stored,
         matches=[
             Match(id=m.id, similarity=round(m.similarity, 4), containment=round(m.containment, 4),
-                  outlet=m.outlet, url=m.url, title=m.title, published_at=m.published_at, story_id=m.story_id)
+                  outlet=m.outlet, url=m.url, title=m.title, published_at=m.published_at, story_id=m.story_id,
+                  relation=m.relation, evidence=m.evidence, shared_sentences=m.shared_sentences,
+                  sentences=m.sentences)
             for m in answer.matches
         ],
     )  # fmt: skip

@@ -1,22 +1,28 @@
-"""From what an outlet published to the words of the story itself. Pure functions, no I/O.
+"""From what an outlet or a wire feed sent to the paragraphs of the story itself. Pure functions, no I/O.
 
-Syndicated copies differ from the wire original mostly in what wraps the story (headlines, captions,
-bylines, datelines, "Source link", comment forms) and in Unicode noise (curly quotes, invisible
-characters, look-alike letters). Both are removed here so that the fingerprint sees the story only.
+Copies of one wire story differ mostly in what wraps it and in how it is laid out: headlines, captions,
+bylines, datelines and "Read also" blocks; one paragraph per line, hard-wrapped at 70 columns with
+indented paragraphs, or one block; curly quotes, invisible characters, look-alike letters; traditional or
+simplified Chinese characters. All of that is undone here, so that the fingerprint sees the story only.
 """
 
 from __future__ import annotations
 
 import html as html_lib
+import json
 import re
 import unicodedata
+from functools import cache
+from pathlib import Path
 
 import trafilatura
+from opencc import OpenCC
 
 #: Pages larger than this are cut before parsing: extraction time must stay bounded.
 MAX_HTML_CHARS = 3_000_000
 #: Text larger than this is cut: a story is never this long, a hostile body may be.
 MAX_TEXT_CHARS = 1_000_000
+FURNITURE = Path(__file__).with_name("data") / "furniture.json"
 
 # Invisible characters that change bytes but not what a reader sees.
 _INVISIBLE = dict.fromkeys(
@@ -28,46 +34,77 @@ _INVISIBLE = dict.fromkeys(
     ),
     None,
 )
-# Cyrillic and Greek letters that look like Latin ones: the usual way to slip a copy past a filter.
+# Cyrillic and Greek letters that look like Latin ones: the usual way to slip a copy past a filter. Only
+# folded inside words that are otherwise Latin, so Russian, Ukrainian and Greek text keeps its letters.
 _HOMOGLYPHS = str.maketrans(
     "АВЕЅІЈКМНОРСТХУаеіјорсхуѕԁһӏԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧοαιкνρτυχ",
     "ABESIJKMHOPCTXYaeijopcxysdhlqwABEZHIKMNOPTYXoaikvptux",
 )
-_TRANSLATE = {**_INVISIBLE, **_HOMOGLYPHS}
-
-# Whole lines that outlets and scrapers add around a story (only short lines are tested: cheap, and safe).
-_BOILERPLATE_LINE = re.compile(
-    r"""(?:
-        source\ link | leave\ a\ (?:reply|comment) | related(?:\ (?:stories|articles|news|coverage))?
-      | (?:read|see)\ (?:more|also)\b | share\ (?:this|on)\b | advertisement | sponsored
-      | (?:subscribe|sign\ up|follow\ us|click\ here|download\ (?:the|our)\ app)\b
-      | your\ email\ address\ will\ not\ be\ published | required\ fields\ are\ marked
-      | ©|\(c\)|copyright\b | (?:additional\ )?(?:reporting|writing|editing)\ by\b
-      | (?:photo|image|picture|file\ photo|pictured|caption|credit)s?\ ?[:|(]
-      | (?:updated|published|posted|last\ updated)\b.{0,60}$
-    )""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_BOILERPLATE_PHRASES = ("has not been edited by", "generated from a syndicated feed", "all rights reserved")
-_CAPTION_CREDIT = re.compile(
-    r"\((?:representational|representative image|file|file photo|photo|afp|ap|reuters|pti|getty(?: images)?)\)\W*$",
-    re.IGNORECASE,
-)
-BOILERPLATE_MAX_CHARS = 250
-# "MOSCOW (AFP) -", "NEW DELHI, Jan 27 (Reuters) -", "(AP) --": the wire's dateline opening a story.
-_DATELINE = re.compile(
-    r"^(?:[A-Z][A-Za-z.'\- ]{1,40}(?:,\s*[A-Z][A-Za-z.]{2,9}\s+\d{1,2})?(?:,\s*\d{4})?\s*)?"
-    r"\((?:AFP|AP|Reuters|PTI|IANS|ANI|UNI|Xinhua|dpa|DPA|EFE|ANSA|Bloomberg|TASS|Kyodo|Yonhap)\)\s*[-–—:]+\s*"
-)
-_CLOSERS = "\"'”’»)] \t"
-_SENTENCE_ENDS = tuple(".!?…:;")
+_LOOKALIKE = "".join(map(chr, _HOMOGLYPHS))
+# A look-alike letter touching a Latin one: the mark of a disguised Latin word (a linear scan, no backtracking).
+_MIXED = re.compile(rf"[A-Za-z][{_LOOKALIKE}]|[{_LOOKALIKE}][A-Za-z]")
+# Wire transmission control characters (IPTC 7901 / ANPA 1312: SOH, STX, ETX, EOT, SYN...) end lines.
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]")
 # A separator between a digit and exactly three more: "13,000" and "13000" are one token. The pattern starts
 # with the separator, and looks behind only once one is found, so the regex engine scans for it quickly.
 _THOUSANDS = re.compile(r"[,.\u00a0\u202f'’](?<=\d.)(?=\d{3}(?!\d))")
-_NEEDS_TRANSLATE = re.compile("[" + "".join(map(chr, _TRANSLATE)) + "]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Content farms gloss characters with their pinyin, "国(guó)务(wù)院": the glosses are not the story.
+_PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}\)")
+_INVISIBLE_CHAR = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
+_LOOKALIKE_CHAR = re.compile(f"[{_LOOKALIKE}]")
+_UNUSUAL = re.compile(
+    "[" + "".join(map(chr, _INVISIBLE)) + _LOOKALIKE + r"\x01-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029"
+    r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+)
 _WORD = re.compile(r"\w+")
-#: Lines shorter than this (in words), with no sentence ending, are headlines, labels and captions.
-HEADLINE_MAX_WORDS = 16
+# Scripts written without spaces between words: counted by characters, not words, when judging length.
+_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: Sentence ends of every script, and what may close a sentence after them.
+SENTENCE_ENDS = tuple(".!?…。！？؟।॥።။។")
+_CLOSERS = "\"'”’»)]）」』】 \t"
+# Wire-format lines that carry no story: "(MORE)", "-0-", "END", "Reuter", slug and header lines
+# ("AP-NY-01-27-22 1132EST", "BC-Russia-US,0512", "a0123 4 i BC-..."), service notes "((...))", "(Writing by ...)".
+_WIRE_LINE = re.compile(
+    r"""(?:\(?more\)? | -+\s*0\s*-+ | #+ | end(?:\s+\w+)? | reuters? | ap | afp | dpa | nnnn | =+ | \.{3}
+      | [a-z]{0,3}\d{2,5}\s.{0,40} | (?:ap|upi|bc)-[\w/.,\- ]{2,60} | \(\(.*\)\) | \(\w[^()]{0,60}(?:by|editing)\b[^()]*\)
+      | \d{2}-\d{2}-\d{2,4}\s+\d{4}\s*(?:[A-Z]{2,4})? | [A-Z]{2,}-[A-Z]{2,}-\d{2}-\d{2}-\d{2}.*
+      | copyright\s.{0,80} | \(c\)\s.{0,80} | ©.{0,80})""",
+    re.IGNORECASE | re.VERBOSE,
+)
+#: A paragraph shorter than this (in words, or in characters / 2 for unspaced scripts) with no sentence
+#: end is a label: a headline, a caption, a section name, a subhead, a byline.
+LABEL_MAX_WORDS = 16
+#: When less than this is left once labels are removed, the labels are the story (a one-line flash).
+MIN_STORY_WORDS = 15
+MIN_FLASH_WORDS = 3  # ... unless they are fewer words than this: a menu's "Home" is no story
+_CAPTION_CREDIT = re.compile(
+    r"\((?:representational|representative image|file|file photo|photo|afp|ap|reuters|pti|ani|ians|getty(?: images)?"
+    r"|epa|xinhua|ap photo[^()]*|reuters photo[^()]*)\)\W*$",
+    re.IGNORECASE,
+)
+
+
+@cache
+def _furniture() -> tuple[re.Pattern[str], tuple[str, ...], tuple[re.Pattern[str], ...]]:
+    """The per-language furniture data, compiled once: line openings, phrases, datelines."""
+    data = json.loads(FURNITURE.read_text(encoding="utf-8"))
+    starts: list[str] = []
+    phrases: list[str] = []
+    for lang, rules in data.items():
+        if isinstance(rules, dict):
+            starts += rules.get("lines", [])
+            phrases += rules.get("phrases", [])
+    # an opening that ends in a letter must end a word there: "related" is not "relatedly"
+    alts = sorted({re.escape(s) + (r"(?!\w)" if s[-1].isalnum() else "") for s in starts}, key=len, reverse=True)
+    agencies = "|".join(sorted(map(re.escape, data["agencies"]), key=len, reverse=True))
+    datelines = tuple(re.compile(d.replace("AGENCIES", agencies)) for d in data["datelines"])
+    return re.compile("(?:" + "|".join(alts) + ")", re.IGNORECASE), tuple(p.lower() for p in phrases), datelines
+
+
+@cache
+def _opencc() -> OpenCC:
+    return OpenCC("t2s")
 
 
 def html_to_text(page: str) -> str:
@@ -84,68 +121,154 @@ def html_to_text(page: str) -> str:
 
 
 def normalise_unicode(text: str) -> str:
-    """One spelling for what looks the same: NFKC, invisible characters out, look-alike letters folded."""
+    """One spelling for what looks the same: NFKC, invisible characters out, look-alike letters folded inside
+    Latin words, traditional Chinese characters as simplified ones, wire control characters as line ends."""
     text = text[:MAX_TEXT_CHARS]
     if "&" in text:
         text = html_lib.unescape(text)
     text = _THOUSANDS.sub("", text)  # before NFKC turns NBSP into a space
     if text.isascii():
-        return text.replace("\x00", "")
+        return _CONTROL.sub("\n", text) if _CONTROL.search(text) else text.replace("\x00", "")
     text = unicodedata.normalize("NFKC", text)
-    return text.translate(_TRANSLATE) if _NEEDS_TRANSLATE.search(text) else text
+    if not _UNUSUAL.search(text):  # one scan decides for most texts that nothing below applies
+        return text
+    if _INVISIBLE_CHAR.search(text):
+        text = text.translate(_INVISIBLE)
+    text = _CONTROL.sub("\n", text)
+    if _LOOKALIKE_CHAR.search(text) and _MIXED.search(text):
+        text = _WORD.sub(lambda m: m.group().translate(_HOMOGLYPHS) if _MIXED.search(m.group()) else m.group(), text)
+    if _HAN.search(text):
+        text = _opencc().convert(_PINYIN_GLOSS.sub("", text))
+    return text
 
 
-def story_lines(text: str, title: str | None = None) -> list[str]:
-    """The paragraphs of the story itself, without the wrapping an outlet or a scraper added."""
-    title_key = _key(title) if title else None
-    title_first = title_key.split(" ", 1)[0] if title_key else None
-    lines: list[str] = []
-    seen: set[str] = set()
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line in seen:
-            continue
-        seen.add(line)
-        if len(line) <= BOILERPLATE_MAX_CHARS:
-            if _BOILERPLATE_LINE.match(line) or _is_boilerplate_phrase(line):
-                continue
-            if line.count(" ") < HEADLINE_MAX_WORDS and not line.rstrip(_CLOSERS).endswith(_SENTENCE_ENDS):
-                continue
-            if title_first and _first_word(line) == title_first and _key(line) == title_key:
-                continue
-        lines.append(_DATELINE.sub("", line, count=1) if "(" in line[:80] else line)  # datelines have "(AFP)"
-    return lines
+def _weight(text: str) -> float:
+    """Length in words: spaces count words, characters of unspaced scripts count half a word each."""
+    unspaced = len(_UNSPACED.findall(text)) if not text.isascii() else 0
+    return text.count(" ") + 1 + unspaced / 2
 
 
-def _is_boilerplate_phrase(line: str) -> bool:
-    low = line.lower()
-    if any(phrase in low for phrase in _BOILERPLATE_PHRASES):
+def _wrap_width(lines: list[str]) -> int:
+    """The column a hard-wrapped text was wrapped at, or 0 when its lines are paragraphs.
+
+    Hard-wrapped: many lines end near one width (<= 110) in the middle of a sentence.
+    """
+    lengths = [len(line) for line in lines if line.strip()]
+    if len(lengths) < 4:
+        return 0
+    width = max(lengths)
+    if width > 110:
+        return 0
+    full = [line for line in lines if len(line) >= width - 16 and line.strip()]
+    open_ended = sum(1 for line in full if not line.rstrip(_CLOSERS).endswith(SENTENCE_ENDS))
+    return width if len(full) >= 0.3 * len(lengths) and open_ended >= 0.2 * len(lengths) else 0
+
+
+def paragraphs(text: str) -> list[str]:
+    """The text's paragraphs, however it was laid out: one per line, blank-line separated, hard-wrapped at
+    any width (a line break is a paragraph end only when the next word would have fitted on the line, or
+    the next line is indented), tabs and CRLF; wire marker lines ("(MORE)", "-0-", slugs) dropped."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = ["" if line and len(line) < 90 and _WIRE_LINE.fullmatch(line.strip()) else line for line in lines]
+    width = _wrap_width(lines)
+    indents = width and any(line[:1] in (" ", "\t", "\u3000") for line in lines if line.strip())
+    out: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if current and (not stripped or not width or _breaks(current[-1], line, stripped, width, indents)):
+            out.append(" ".join(current))
+            current = []
+        if stripped:
+            current.append(stripped)
+    if current:
+        out.append(" ".join(current))
+    return out
+
+
+def _breaks(previous: str, line: str, stripped: str, width: int, indents: bool) -> bool:
+    """In hard-wrapped text: does `line` start a new paragraph?"""
+    if indents and line[:1] in (" ", "\t", "\u3000"):
         return True
-    return line.rstrip(" .").endswith(")") and _CAPTION_CREDIT.search(line) is not None
+    first = stripped.split(" ", 1)[0]
+    return len(previous) + 1 + len(first) < width - 2 and previous.rstrip(_CLOSERS).endswith(SENTENCE_ENDS)
 
 
-def tokens(lines: list[str]) -> list[str]:
-    """Lower-cased words of normalised lines."""
-    return _WORD.findall("\n".join(lines).lower())
+def is_furniture(paragraph: str, edge: bool = True) -> bool:
+    """What an outlet or scraper adds: "Read also", share prompts, copyright and syndication footers (the
+    footers' phrases are looked for at the `edge` of a page only: a scan of every paragraph costs too much)."""
+    starts, phrases, _ = _furniture()
+    if len(paragraph) <= 160 and starts.match(paragraph):
+        return True
+    if edge and len(paragraph) <= 400 and any(phrase in paragraph.lower() for phrase in phrases):
+        return True
+    return len(paragraph) <= 250 and paragraph.rstrip(" .").endswith(")") and _CAPTION_CREDIT.search(paragraph) is not None
+
+
+def is_label(paragraph: str) -> bool:
+    """A headline, caption, section name, subhead or byline: short, and not a sentence."""
+    if paragraph.rstrip(_CLOSERS).endswith(SENTENCE_ENDS):
+        return False
+    return _weight(paragraph) < LABEL_MAX_WORDS
+
+
+def strip_dateline(paragraph: str) -> str:
+    """The paragraph without the wire dateline that opens it ("MOSCOW (AFP) -", "新华社北京12月1日电")."""
+    for pattern in _furniture()[2]:
+        found = pattern.match(paragraph)
+        if found and found.end() < len(paragraph):
+            return paragraph[found.end() :]
+    return paragraph
+
+
+def story_paragraphs(text: str, title: str | None = None) -> list[str]:
+    """The paragraphs of the story itself, without the wrapping an outlet, a feed or a scraper added."""
+    title_key = _key(title) if title else ""
+    seen: set[str] = set()
+    kept: list[str] = []
+    paras = paragraphs(text)
+    for i, para in enumerate(paras):
+        if para in seen or is_furniture(para, edge=i < 5 or i >= len(paras) - 12):
+            continue
+        seen.add(para)
+        kept.append(para)
+
+    def is_title(p: str) -> bool:
+        return bool(title_key) and len(p) <= 2 * len(title_key) + 10 and _key(p) == title_key
+
+    body = [p for p in kept if not is_label(p) and not is_title(p)]
+    if sum(_weight(p) for p in body) < MIN_STORY_WORDS:  # a flash or a brief: its short lines are the story
+        labels = [p for p in kept if not is_title(p)] or kept
+        body = labels if sum(_weight(p) for p in labels) >= MIN_FLASH_WORDS else body
+    for i in range(min(2, len(body))):
+        stripped = strip_dateline(body[i])
+        if stripped is not body[i]:
+            body[i] = stripped
+            break
+    return body
 
 
 def story_text(text: str | None = None, html: str | None = None, title: str | None = None) -> str:
-    """The whole text pipeline: extract, normalise, drop boilerplate; lower-cased, one paragraph per line."""
+    """The whole text pipeline: extract, normalise, drop furniture; lower-cased, one paragraph per line."""
     body = html_to_text(html) if html and not (text and text.strip()) else (text or "")
     title = normalise_unicode(title) if title else None
-    return "\n".join(story_lines(normalise_unicode(body), title)).lower()
+    return "\n".join(story_paragraphs(normalise_unicode(body), title)).lower()
+
+
+_TOKEN = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+                    r"|(?:(?![\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\w)+")
+story_lines = story_paragraphs  # the name 1.x used
+
+
+def tokens(lines: list[str]) -> list[str]:
+    """Lower-cased tokens of normalised lines, split as the fingerprint splits them (for tests and tools)."""
+    return _TOKEN.findall("\n".join(lines).lower())
 
 
 def article_tokens(text: str | None = None, html: str | None = None, title: str | None = None) -> list[str]:
-    """The words of story_text: what the fingerprint hashes (fingerprint.word_hashes splits alike)."""
-    return _WORD.findall(story_text(text, html, title))
+    """The tokens of story_text: what the fingerprint hashes."""
+    return _TOKEN.findall(story_text(text, html, title))
 
 
 def _key(line: str) -> str:
     return " ".join(_WORD.findall(line.casefold()))
-
-
-def _first_word(line: str) -> str | None:
-    # a tenth of _key's cost: most lines are told apart from the title by their first word
-    first = _WORD.search(line.casefold())
-    return first.group() if first else None

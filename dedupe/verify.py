@@ -9,7 +9,7 @@ from typing import Any
 from redis import Redis
 
 from .fingerprint import Fingerprint, Params
-from .index import ID, LINKED, SIG, STORY, RedisIndex, read_record
+from .index import ID, LINKED, RECORD_FIELDS, SENTS, SIG, STORY, RedisIndex, read_record
 
 
 def verify(index: RedisIndex) -> list[str]:
@@ -36,12 +36,12 @@ def verify(index: RedisIndex) -> list[str]:
     bits = int(c.hget(p + "meta", "bucket_bits") or index.bucket_bits)
     checks = []  # (article, band key, story) to confirm in one pipeline per chunk
     for n, rec in records.items():
-        if len(rec) != 12 or ids.get(rec[ID].decode()) != n:
+        if len(rec) != RECORD_FIELDS or ids.get(rec[ID].decode()) != n:
             problems.append(f"article {n} ({rec[ID]!r}) is incomplete or not in ids")
             continue
         if n not in aged:
             problems.append(f"article {n} missing from the retention queue")
-        keys = _band_keys(rec[SIG], index.params)
+        keys = _band_keys(rec[SIG], rec[SENTS], index.params)
         checks += [(n, key, None) for key, flag in zip(keys, rec[LINKED], strict=True) if flag == ord("1")]
         checks.append((n, None, rec[STORY].decode()))
     for chunk in _chunks(checks, 2000):
@@ -84,7 +84,8 @@ def _chunks(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _band_keys(sig: bytes, params: Params) -> tuple[bytes, ...]:
-    """Band keys of a stored signature (body then lead slots), as check.lua derives them."""
+def _band_keys(sig: bytes, sentences: bytes, params: Params) -> tuple[bytes, ...]:
+    """Bucket keys of a stored article (body, lead, sentences), as check.lua derives them."""
     body = 2 * params.num_perm
-    return Fingerprint(signature=sig[:body], lead_signature=sig[body:], shingles=0, params=params).band_keys
+    fp = Fingerprint(signature=sig[:body], lead_signature=sig[body:], shingles=0, params=params, sentences=sentences)
+    return fp.band_keys

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 import pytest
@@ -20,7 +21,7 @@ from dedupe.fingerprint import (
     shingle_hashes,
     word_hashes,
 )
-from dedupe.text import article_tokens
+from dedupe.text import article_tokens, story_text
 from tests import articles
 
 PARAMS = Params()
@@ -38,9 +39,12 @@ def test_identical_text_gives_identical_fingerprint():
 
 
 def test_fingerprint_shape_follows_the_params():
-    fp = fingerprint(article_tokens(articles.wire_original()), PARAMS)
+    fp = fingerprint_text(story_text(articles.wire_original()), PARAMS)
     assert len(fp.signature) == PARAMS.num_perm * 2
-    assert len(fp.band_keys) == PARAMS.body_bands + PARAMS.lead_bands
+    sentences = min(PARAMS.indexed_sentences, len(fp.sentences) // 4)
+    assert sentences >= 10  # the wire story's sentences are bucket keys too
+    assert len(fp.band_keys) == PARAMS.body_bands + PARAMS.lead_bands + sentences
+    assert fp.band_keys[-sentences:] == tuple(fp.sentences[i * 4 : i * 4 + 4] for i in range(sentences))
     assert all(len(k) == 2 * PARAMS.body_rows for k in fp.band_keys[: PARAMS.body_bands])
     assert b"".join(fp.band_keys[: PARAMS.body_bands]) == fp.signature[: 2 * PARAMS.body_rows * PARAMS.body_bands]
 
@@ -124,6 +128,26 @@ def test_minhash_is_datasketchs_minhash_bit_for_bit(size):
 
 
 WORDS = re.compile(r"\w+")
+UNSPACED = re.compile(
+    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    r"\ua9e0-\ua9ff\uaa60-\uaa7f\uf900-\ufaff\U00020000-\U0003134f]"
+)
+
+
+def reference_tokens(text: str) -> list[str]:
+    r"""Tokens as the fingerprint defines them, the slow readable way: runs of \w, except that a letter or mark
+    of a script written without spaces is a token of its own."""
+    out: list[str] = []
+    run = ""
+    for ch in text:
+        single = UNSPACED.match(ch) and (WORDS.match(ch) or unicodedata.category(ch).startswith("M"))
+        if single or not WORDS.match(ch):
+            out += [run] if run else []
+            out += [ch] if single else []
+            run = ""
+        else:
+            run += ch
+    return out + ([run] if run else [])
 
 
 @settings(max_examples=300, deadline=None)
@@ -131,7 +155,7 @@ WORDS = re.compile(r"\w+")
 def test_word_hashes_split_text_exactly_as_the_regex_does(text):
     """word_hashes finds words with a table instead of the regex: it must find the same ones, and hash a
     word the same wherever it stands."""
-    words = WORDS.findall(text)
+    words = reference_tokens(text)
     hashes = word_hashes(text)
     assert hashes.size == len(words)
     assert np.array_equal(hashes, word_hashes(" ".join(words)))
