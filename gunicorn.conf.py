@@ -9,8 +9,29 @@ import tempfile
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="dedupe-metrics-")
 
-from dedupe import embedded
+from gunicorn.glogging import Logger
+
+from dedupe import embedded, logs
 from dedupe.config import Settings
+
+# One log configuration for the master and (inherited through fork) its workers: JSON lines on stderr.
+_settings = Settings.from_env()
+logs.configure(_settings.log_level, _settings.log_format)
+
+
+class DedupeLogger(Logger):
+    """gunicorn's own lines (and its access log, when GUNICORN_ACCESSLOG=-) through the service's handler."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log, target in ((self.error_log, cfg.errorlog), (self.access_log, cfg.accesslog)):
+            if target == "-":
+                for handler in [h for h in log.handlers if getattr(h, "_gunicorn", False)]:
+                    log.removeHandler(handler)
+                log.propagate = True
+
+
+logger_class = DedupeLogger
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
@@ -18,8 +39,20 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 keepalive = 5
-accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None  # the app writes its own access log (dedupe.access)
 errorlog = "-"
+# gunicorn's control socket (for gunicornc) defaults to one fixed path ($HOME/.gunicorn/gunicorn.ctl): two
+# instances on one machine would share it, and in the image $HOME (/app) is not writable. Each instance
+# gets a private directory of its own instead; GUNICORN_CONTROL_SOCKET names a path, or `off` for none.
+_control = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+_control_dir = None
+if _control.lower() in ("off", "none", "false", "0"):
+    control_socket_disable = True
+elif _control:
+    control_socket = _control
+else:
+    _control_dir = tempfile.mkdtemp(prefix="dedupe-gunicorn-")
+    control_socket = os.path.join(_control_dir, "gunicorn.ctl")
 
 _started_embedded = False
 
@@ -27,6 +60,12 @@ _started_embedded = False
 def on_starting(server):
     """The master starts the embedded Redis (when REDIS_URL is unset) once, before forking workers."""
     global _started_embedded
+    server.log.info(
+        "gunicorn master: %d workers on %s, control socket %s",
+        workers,
+        bind,
+        "off" if server.cfg.control_socket_disable else server.cfg.control_socket,
+    )
     metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"]
     shutil.rmtree(metrics_dir, ignore_errors=True)
     os.makedirs(metrics_dir, exist_ok=True)
@@ -44,3 +83,5 @@ def child_exit(server, worker):
 def on_exit(server):
     if _started_embedded:
         embedded.stop(Settings.from_env().data_dir)
+    if _control_dir:
+        shutil.rmtree(_control_dir, ignore_errors=True)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import redis
 from flask import Flask, Response, jsonify
 
-from . import embedded, errors
+from . import embedded, errors, logs, ratelimit, tracing
 from .config import Settings
 from .fingerprint import warm_up
 from .index import Deliveries, RedisIndex, bucket_bits_for
@@ -76,8 +77,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     from .openapi import spec
 
     settings = settings or (services.settings if services else Settings.from_env())
+    logs.configure(settings.log_level, settings.log_format)  # before build_services: its warnings are logged
     services = services or build_services(settings)
     app = Flask(__name__)
+    # request id, access line and request metrics first, so even a request refused by a later hook has them
+    logs.init_app(app, observe=services.metrics.observe_request)
+    exporter = tracing.exporter_from_env()
+    if exporter is not None:
+        app.extensions["dedupe.tracer_provider"] = tracing.instrument(app, services.redis, exporter)
+    limiter = ratelimit.init_app(app, settings, services.redis)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False
     app.extensions["dedupe"] = services
@@ -105,4 +113,33 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     def openapi_json() -> Response:
         return jsonify(openapi)
 
+    _log_startup(settings, services, limiter is not None, exporter is not None)
     return app
+
+
+def _log_startup(settings: Settings, services: Services, rate_limited: bool, traced: bool) -> None:
+    """One line that says what this process serves: which Redis, which namespace, which parameters."""
+    if settings.redis_url:
+        where = logs.mask_url(settings.redis_url)
+    else:
+        where = f"embedded (unix://{embedded.socket_path(settings.data_dir)}, data in {settings.data_dir})"
+    params = services.dedupe.index.params.describe()
+    log.info(
+        "dedupe %s serving: redis=%s namespace=%s params=%s",
+        __version__,
+        where,
+        settings.namespace,
+        params,
+        extra={
+            "event": "startup",
+            "version": __version__,
+            "redis": where,
+            "data_dir": None if settings.redis_url else settings.data_dir,
+            "namespace": settings.namespace,
+            "params": params,
+            "rate_limit": settings.rate_limit if rate_limited else None,
+            "tracing": traced,
+            "api_keys": len(settings.api_keys),
+            "pid": os.getpid(),
+        },
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import redis
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, g, jsonify
 from werkzeug.exceptions import HTTPException
 
 from .index import IndexMismatch
@@ -104,6 +104,13 @@ def register(app: Flask, on_redis_error=None) -> None:
             "unavailable": "the index (Redis) is unreachable; nothing was stored; retry later",
         }
         return error_response(503, f"redis_{kind}", messages[kind])
+
+    @app.errorhandler(429)
+    def _rate_limited(exc: HTTPException) -> Response:
+        # dedupe.ratelimit puts the seconds until the caller's window has room again in g.retry_after_s
+        response = error_response(429, "rate_limited", f"rate limit exceeded ({exc.description}); retry later")
+        response.headers["Retry-After"] = str(g.get("retry_after_s") or RETRY_AFTER_S)
+        return response
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:

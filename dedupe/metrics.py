@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
@@ -15,6 +16,8 @@ from prometheus_client.registry import Collector
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _LATENCY_BUCKETS = (0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+#: Whole requests: from a health check (well under 1 ms) to a large HTML page or a Redis timeout (seconds).
+_HTTP_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
 class _IndexCollector(Collector):
@@ -57,11 +60,39 @@ class Metrics:
             ["kind"],
             registry=self.registry,
         )
+        # Every HTTP request, by route template (`/v1/articles/<path:article_id>`, or `unmatched`), method and status.
+        self.http_requests = Counter(
+            "dedupe_http_requests_total",
+            "HTTP requests answered, by route, method and status.",
+            ["endpoint", "method", "status"],
+            registry=self.registry,
+        )
+        self.http_seconds = Histogram(
+            "dedupe_http_request_duration_seconds",
+            "Time to answer an HTTP request, first hook to response, by route and method.",
+            ["endpoint", "method"],
+            buckets=_HTTP_BUCKETS,
+            registry=self.registry,
+        )
+        self._http_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
         for result in ("duplicate", "unique"):
             self.checks.labels(result)
         self._index = _IndexCollector(count_articles)
         if not self.multiprocess:
             self.registry.register(self._index)
+
+    def observe_request(self, endpoint: str, method: str, status: int, seconds: float) -> None:
+        # labels() takes a lock and builds its key on every call: keep each series' child (few: routes x methods)
+        key = (endpoint, method, status)
+        children = self._http_children.get(key)
+        if children is None:
+            children = (
+                self.http_requests.labels(endpoint, method, str(status)),
+                self.http_seconds.labels(endpoint, method),
+            )
+            self._http_children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def render(self) -> bytes:
         if not self.multiprocess:
