@@ -58,10 +58,6 @@ class Settings:
     log_level: str = "INFO"  # DEDUPE_LOG_LEVEL: DEBUG, INFO, WARNING, ERROR
     log_format: str = "json"  # DEDUPE_LOG_FORMAT: json (one object a line) or text (for a terminal)
     rate_limit: str = ""  # DEDUPE_RATE_LIMIT per API key on /v1, e.g. "600/minute;20000/hour"; empty = off
-    # Operations
-    log_level: str = "INFO"  # DEDUPE_LOG_LEVEL: DEBUG, INFO, WARNING, ERROR
-    log_format: str = "json"  # DEDUPE_LOG_FORMAT: json (one object a line) or text (for a terminal)
-    rate_limit: str = ""  # DEDUPE_RATE_LIMIT per API key on /v1, e.g. "600/minute;20000/hour"; empty = off
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -118,18 +114,6 @@ class Settings:
             problems.append("DEDUPE_EXPECTED_ARTICLES must be at least 1")
         if self.max_body_bytes < 1024:
             problems.append("DEDUPE_MAX_BODY_BYTES must be at least 1024")
-        # Operations
-        if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
-            problems.append("DEDUPE_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
-        if self.log_format not in ("json", "text"):
-            problems.append("DEDUPE_LOG_FORMAT must be json or text")
-        if self.rate_limit:
-            from limits import parse_many
-
-            try:
-                parse_many(self.rate_limit)
-            except ValueError as exc:
-                problems.append(f"DEDUPE_RATE_LIMIT must be like '600/minute' or '10/second;20000/hour' ({exc})")
         # Operations
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             problems.append("DEDUPE_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
