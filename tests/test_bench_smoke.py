@@ -32,6 +32,9 @@ def test_quick_benchmark_runs_and_writes_figures(tmp_path: Path) -> None:
     assert figures["http"]["service"]["failed"] == 0
     ablations = figures["http"]["ablations"]  # the service with parts taken away answers too, and in full
     assert len(ablations) == 4 and all(a["req_per_s"] > 0 and a["failed"] == 0 for a in ablations.values())
-    assert "per_s" in figures["backfill"] or "skipped" in figures["backfill"], figures["backfill"]
+    backfill = figures["backfill"]  # the CLI is part of the project: a skipped or failed backfill is a failure
+    assert "skipped" not in backfill and "error" not in backfill, backfill
+    assert backfill["per_s"] > 0 and backfill["invalid"] == 0, backfill
+    assert backfill["indexed"] == backfill["articles"] > 0, backfill  # every archived article reached the index
     report = (tmp_path / "bench-quick.md").read_text()
     assert "## Targets" in report

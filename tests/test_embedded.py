@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -69,5 +70,17 @@ def test_processes_share_one_embedded_index(data_dir):
     assert one.get("/v1/articles/a").status_code == 404
 
 
-def test_stop_is_harmless_when_nothing_runs(tmp_path):
-    embedded.stop(str(tmp_path / "never-started"))
+def test_stop_is_harmless_when_nothing_runs(tmp_path, data_dir):
+    never = tmp_path / "never-started"
+    assert embedded.stop(str(never)) is None
+    assert not never.exists()  # it created nothing
+    # stopped twice: the second stop finds nothing to do, and leaves the data where the next start finds it
+    check(create_app(env_settings(data_dir)).test_client(), "a", articles.wire_original())
+    embedded.stop(str(data_dir))
+    files = sorted(p.relative_to(data_dir) for p in data_dir.rglob("*"))
+    started = time.monotonic()
+    assert embedded.stop(str(data_dir)) is None
+    assert time.monotonic() - started < 1.0  # nothing to wait for
+    assert sorted(p.relative_to(data_dir) for p in data_dir.rglob("*")) == files
+    assert embedded.ensure_running(str(data_dir))[1] is True
+    assert redis.Redis(unix_socket_path=str(embedded.socket_path(str(data_dir)))).hkeys("dd:{embedded}:ids") == [b"a"]

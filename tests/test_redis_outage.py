@@ -96,8 +96,17 @@ def test_killing_redis_in_the_middle_of_a_run_leaves_nothing_half_written(outage
     started_at: dict[str, float] = {}
     stop = threading.Event()
     lock = threading.Lock()
+    failures: list[BaseException] = []  # what a writer raised (a failed assert too): re-raised in the test
 
     def writer(worker: int) -> None:
+        try:
+            write(worker)
+        except BaseException as exc:
+            with lock:
+                failures.append(exc)
+            stop.set()
+
+    def write(worker: int) -> None:
         client = outage_app.test_client()
         i = 0
         while not stop.is_set() and i < 400:
@@ -137,6 +146,9 @@ def test_killing_redis_in_the_middle_of_a_run_leaves_nothing_half_written(outage
         stop.set()
         for t in threads:
             t.join(timeout=30)
+    assert not any(t.is_alive() for t in threads), "a writer was still running 30 s after it was told to stop"
+    if failures:
+        raise failures[0]
     assert 200 in statuses.values() and 503 in statuses.values()
     after_recovery = [statuses[k] for k, t in started_at.items() if t > ready_at]
     assert len(after_recovery) >= 15

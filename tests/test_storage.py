@@ -104,7 +104,12 @@ def test_check_against_an_index_with_other_parameters_is_refused(index, redis_cl
     with pytest.raises(IndexMismatch):
         other.check(fp, meta, rules_from(settings), store=True, now=T0, retention_s=DAY)
     assert index.count() == 0
-    assert params_from(settings) == index.params
+    # the refused check left the index as it was: its recorded parameters are still the service's, not the other's
+    recorded = redis_client.hgetall("dd:{test}:meta")
+    assert recorded[b"params"].decode() == params_from(settings).describe() != other.params.describe()
+    assert recorded[b"layout"].decode() == params_from(settings).layout() != other.params.layout()
+    assert Deduplicator(index, settings).check(article("a", articles.wire_original())).duplicate is False
+    assert index.count() == 1
 
 
 def test_app_with_other_parameters_refuses_to_start_on_the_index(app, settings):
@@ -113,10 +118,19 @@ def test_app_with_other_parameters_refuses_to_start_on_the_index(app, settings):
         create_app(mismatched, build_services(mismatched))
 
 
-def test_other_namespace_holds_an_index_with_other_parameters(app, settings):
+def test_other_namespace_holds_an_index_with_other_parameters(app, settings, redis_client):
     other = Settings(**{**settings.__dict__, "shingle_size": 4, "namespace": "other"})
     client = create_app(other, build_services(other)).test_client()
     assert client.post("/v1/check", json={"id": "a", "text": articles.SEED}).status_code == 200
+    # each namespace records its own parameters, and its articles, side by side in one Redis
+    ours, theirs = redis_client.hgetall("dd:{test}:meta"), redis_client.hgetall("dd:{other}:meta")
+    assert ours[b"params"].decode() == params_from(settings).describe()
+    assert theirs[b"params"].decode() == params_from(other).describe() != params_from(settings).describe()
+    assert f"shingle={other.shingle_size}" in theirs[b"params"].decode()
+    assert theirs[b"layout"].decode() == params_from(other).layout()
+    assert redis_client.hkeys("dd:{other}:ids") == [b"a"] and redis_client.hlen("dd:{test}:ids") == 0
+    assert app.test_client().post("/v1/check", json={"id": "b", "text": articles.SEED}).status_code == 200
+    assert redis_client.hkeys("dd:{test}:ids") == [b"b"] and redis_client.hkeys("dd:{other}:ids") == [b"a"]
 
 
 def test_running_app_answers_503_when_its_index_is_replaced_by_another(client, redis_client):

@@ -69,7 +69,14 @@ def test_deleted_event_removes_the_article(wh):
 
 def test_webhook_does_not_need_an_api_key(make_app):
     client = make_app(webhook_secrets=(WEBHOOK_SECRET,), api_keys=("k",)).test_client()
-    assert deliver(client, WEBHOOK_SECRET, published("a", ORIGINAL)).status_code == 200
+    response = deliver(client, WEBHOOK_SECRET, published("a", ORIGINAL))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()  # processed in full, not merely let through
+    assert body["type"] == "article.published"
+    assert (body["result"]["id"], body["result"]["duplicate"], body["result"]["indexed"]) == ("a", False, True)
+    stored = client.get("/v1/articles/a", headers={"Authorization": "Bearer k"})
+    assert stored.status_code == 200 and stored.get_json()["story_id"] == body["result"]["story_id"]
+    assert client.get("/v1/articles/a").status_code == 401  # while /v1 itself still wants the key
 
 
 # -- signatures -----------------------------------------------------------------------------------------------
@@ -124,7 +131,11 @@ def test_timestamp_from_the_future_is_401(wh):
 
 
 def test_recent_timestamp_within_tolerance_is_accepted(wh):
-    assert deliver(wh, WEBHOOK_SECRET, published("a", ORIGINAL), at=stale(4)).status_code == 200
+    response = deliver(wh, WEBHOOK_SECRET, published("a", ORIGINAL), at=stale(4))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    result = response.get_json()["result"]
+    assert (result["id"], result["indexed"]) == ("a", True)
+    assert wh.get("/v1/articles/a").get_json()["story_id"] == result["story_id"]
 
 
 def test_replayed_request_after_five_minutes_is_401_and_changes_nothing(wh, redis_client):
@@ -135,8 +146,14 @@ def test_replayed_request_after_five_minutes_is_401_and_changes_nothing(wh, redi
 
 def test_both_rotation_secrets_are_accepted(make_app):
     client = make_app(webhook_secrets=(WEBHOOK_SECRET, WEBHOOK_SECRET_2)).test_client()
-    assert deliver(client, WEBHOOK_SECRET, published("a", ORIGINAL)).status_code == 200
-    assert deliver(client, WEBHOOK_SECRET_2, published("b", COPY)).status_code == 200
+    first = deliver(client, WEBHOOK_SECRET, published("a", ORIGINAL))
+    assert first.status_code == 200, first.get_data(as_text=True)
+    second = deliver(client, WEBHOOK_SECRET_2, published("b", COPY))
+    assert second.status_code == 200, second.get_data(as_text=True)
+    a, b = first.get_json()["result"], second.get_json()["result"]  # both applied, to the same index
+    assert (a["id"], a["duplicate"], a["indexed"]) == ("a", False, True)
+    assert (b["id"], b["duplicate"], b["indexed"]) == ("b", True, True)
+    assert [m["id"] for m in b["matches"]] == ["a"] and b["story_id"] == a["story_id"]
     assert_401(deliver(client, "whsec_" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB", published("c", COPY)))
 
 

@@ -49,6 +49,13 @@ class Load:
         self.threads = [threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(threads)]
 
     def _run(self, worker: int) -> None:
+        try:
+            self._load()
+        except BaseException as exc:  # whatever ends a thread early is a failure the test sees (load.errors)
+            with self.lock:
+                self.errors.append(f"load thread {worker} died: {exc!r}")
+
+    def _load(self) -> None:
         import requests
 
         session = requests.Session()
@@ -66,7 +73,15 @@ class Load:
                 with self.lock:
                     self.errors.append(f"{article_id}: {exc!r}")
                 continue
-            code = r.json().get("error", {}).get("code", "") if r.status_code != 200 else ""
+            code = ""
+            if r.status_code != 200:
+                try:  # an error answer must be the JSON error document: anything else is a failure, not a stop
+                    code = r.json()["error"]["code"]
+                except Exception as exc:
+                    with self.lock:
+                        self.errors.append(f"{article_id}: {r.status_code} without a JSON error ({exc!r}): "
+                                           f"{r.text[:200]!r}")  # fmt: skip
+                    continue
             with self.lock:
                 self.results.append((time.monotonic(), article_id, r.status_code, r.headers.get("Retry-After"), code))
 
@@ -79,6 +94,10 @@ class Load:
         self.stop_event.set()
         for t in self.threads:
             t.join(timeout=15)
+        with self.lock:
+            self.errors += [f"{t.name} still running 15 s after the stop" for t in self.threads if t.is_alive()]
+        if exc[1] is not None and self.errors:  # the test failed while under load: say what the load met
+            raise AssertionError(f"load errors: {self.errors[:5]}") from exc[1]
 
     def statuses(self) -> dict[int, int]:
         out: dict[int, int] = {}

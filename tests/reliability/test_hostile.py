@@ -53,8 +53,11 @@ def test_html_functions_never_raise(page):
 @given(st.binary(max_size=3000))
 def test_invalid_utf8_decoded_any_way_never_raises(raw):
     for text in (raw.decode("utf-8", "surrogateescape"), raw.decode("utf-8", "replace"), raw.decode("latin-1")):
-        article_tokens(text=text)
-        article_tokens(html=text)
+        for tokens in (article_tokens(text=text), article_tokens(html=text)):
+            assert isinstance(tokens, list)
+            for token in tokens:  # words the fingerprint can hash: no lone surrogate, no NUL, never empty
+                assert isinstance(token, str) and token and "\x00" not in token, (text, token)
+                token.encode("utf-8")  # raises on a lone surrogate
 
 
 def _extremes() -> dict[str, dict]:

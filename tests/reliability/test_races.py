@@ -3,7 +3,6 @@ sequential order of the same requests gives, and each webhook delivery is proces
 
 from __future__ import annotations
 
-import contextlib
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -22,16 +21,20 @@ THREADS = 12
 
 
 def at_once(calls: list, threads: int = THREADS) -> list:
-    """Run the calls from `threads` threads released together by a barrier; their results in order."""
-    barrier = threading.Barrier(min(threads, len(calls)))
-
-    def run(call):
-        with contextlib.suppress(threading.BrokenBarrierError):
-            barrier.wait(timeout=10)
-        return call()
-
+    """Run the calls in rounds of `threads`, each round's threads released together by a barrier; their results
+    in order. A broken barrier (a thread that never arrived) fails the test: the race would not have been one."""
+    results = []
     with ThreadPoolExecutor(threads) as pool:
-        return list(pool.map(run, calls))
+        for start in range(0, len(calls), threads):
+            batch = calls[start : start + threads]
+            barrier = threading.Barrier(len(batch))
+
+            def run(call, barrier=barrier):
+                barrier.wait(timeout=30)  # raises BrokenBarrierError, re-raised here by map's iterator
+                return call()
+
+            results += pool.map(run, batch)
+    return results
 
 
 def post(url: str, **kw):
