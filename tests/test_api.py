@@ -344,8 +344,13 @@ def test_wrong_content_type_is_415(client, content_type):
 
 
 def test_json_content_type_with_charset_is_accepted(client):
-    body = json.dumps({"id": "a", "text": ORIGINAL})
-    assert client.post("/v1/check", data=body, content_type="application/json; charset=utf-8").status_code == 200
+    body = json.dumps({"id": "a", "text": ORIGINAL, "title": "Zürich café"}, ensure_ascii=False).encode()
+    response = client.post("/v1/check", data=body, content_type="application/json; charset=utf-8")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    result = response.get_json()  # the article was read, checked and stored, its UTF-8 intact
+    assert (result["id"], result["duplicate"], result["indexed"], result["matches"]) == ("a", False, True, [])
+    stored = client.get("/v1/articles/a").get_json()
+    assert (stored["story_id"], stored["title"]) == (result["story_id"], "Zürich café")
 
 
 def test_body_over_the_limit_is_413(make_app):
