@@ -248,21 +248,25 @@ for _, key in ipairs(keys) do
 end
 table.sort(order, function(a, b) if hits[a] ~= hits[b] then return hits[a] > hits[b] end return tonumber(a) < tonumber(b) end)
 
--- A set of fixed-width items of a string (sentence or number hashes), for counting what two articles share.
+-- A set of fixed-width items of a string (sentence or figure hashes), and how many have the lowest bit set.
 local function set_of(s, w)
-  local t = {}
-  for i = 1, #s - w + 1, w do t[string.sub(s, i, i + w - 1)] = true end
-  return t
+  local t, odd = {}, 0
+  for i = 1, #s - w + 1, w do
+    t[string.sub(s, i, i + w - 1)] = true
+    odd = odd + string.byte(s, i) % 2
+  end
+  return t, odd
 end
--- Shared items of `s` in set `t`: (plain, quoted) for sentences (lowest bit of the first byte: a quotation).
+-- Items of `s` found in set `t`: (even, odd) by the lowest bit, which marks a quotation among sentences and
+-- a number among figures.
 local function shared(s, w, t)
-  local plain, quoted = 0, 0
+  local even, odd = 0, 0
   for i = 1, #s - w + 1, w do
     if t[string.sub(s, i, i + w - 1)] then
-      if w == 4 and string.byte(s, i) % 2 == 1 then quoted = quoted + 1 else plain = plain + 1 end
+      if string.byte(s, i) % 2 == 1 then odd = odd + 1 else even = even + 1 end
     end
   end
-  return plain, quoted
+  return even, odd
 end
 
 -- Score each candidate. Evidence: body Jaccard (equal 16-bit slots), the openings' Jaccard, containment from
@@ -272,7 +276,8 @@ end
 -- the candidate's story; near-verbatim copies, and articles without a date, are matched over the long window.
 local qs = #order > 0 and { string.byte(sig, 1, -1) } or {}  -- most articles have no candidate
 local qsent = #order > 0 and set_of(sents, 4) or {}
-local qnum = #order > 0 and set_of(nums, 2) or {}
+local qnum, qnumbers = {}, 0
+if #order > 0 then qnum, qnumbers = set_of(nums, 2) end
 local nsq, nnq = #sents / 4, #nums / 2
 local slots = layout().body_slots
 local body_bytes, lead_slots = slots * 2, #qs / 2 - slots
@@ -306,8 +311,10 @@ local function judge(f)
   local sc = ns_small > 0 and math.min(1, weighted / ns_small) or 0
   local cnums = f[NUMS] or ''
   local nn_small = math.min(nnq, #cnums / 2)
-  local nshare_all = nn_small > 0 and shared(cnums, 2, qnum) / nn_small or 1
-  local nshare = nn_small >= 3 and nshare_all or 1
+  local names_shared, numbers_shared = shared(cnums, 2, qnum)
+  local nshare = nn_small >= 3 and (names_shared + numbers_shared) / nn_small or 1
+  local numbers_small = math.min(qnumbers, select(2, set_of(cnums, 2)))
+  local numbers_same = numbers_small > 0 and numbers_shared / numbers_small or 0
   local evidence = nil
   if j >= jmin then evidence = 'jaccard'
   elseif weighted >= smin and sc >= sshare then evidence = 'sentences'
@@ -321,7 +328,7 @@ local function judge(f)
   if hp ~= '0' and f[HP] ~= '0' then
     local gap = math.abs(story_start(f[STORY], tonumber(f[TS])) - ts)
     local near = j >= near_j or (sc >= near_s and weighted >= smin)
-    if gap > window and (gap > long_window or not near or nshare_all < num_near) then return nil end
+    if gap > window and (gap > long_window or not near or numbers_same < num_near) then return nil end
   end
   local cover = math.max(sc, c)
   local relation = cover >= copy_cover and 'copy' or 'version'

@@ -31,22 +31,23 @@ class Settings:
     shingle_size: int = 6  # word 6-grams: names/numbers changed (templates) break more shingles than edits do
     num_perm: int = 128
     jaccard_threshold: float = 0.8  # near-identical copies; lower flags templated look-alikes (J up to ~0.6)
-    containment_threshold: float = 0.75  # cuts and briefs; look-alikes stay below (exact containment <= ~0.7)
+    containment_threshold: float = 0.55  # real copies in site furniture reach 0.4-0.7; other agencies <= ~0.3
     min_containment_shingles: int = 40  # below this size containment is not trusted
     # A brief's containment estimate is noisy (its Jaccard with the full story is ~0.1); when its opening
     # matches the story's opening this closely, a lower containment is enough.
     lead_jaccard_threshold: float = 0.95
     lead_containment_threshold: float = 0.65
-    containment_caution: float = 1.0  # judge containment this many standard errors below its estimate
+    containment_caution: float = 0.5  # judge containment this many standard errors below its estimate
     match_window_hours: float = 20.0  # from a story's first copy; a daily report sent again 24 h later is new
     # Sentence evidence: copies share whole sentences even when outlet furniture halves their Jaccard.
     sentences_min: float = 2.0  # at least this many shared sentences (a quotation counts half) ...
-    sentence_share: float = 0.5  # ... making at least this share of the shorter article's sentences
-    numbers_min: float = 0.5  # a pair whose shorter article's numbers are mostly absent from the other is not a copy
-    near_jaccard: float = 0.9  # near-verbatim copies (this Jaccard, or this share of sentences) join a story ...
+    sentence_share: float = 0.34  # ... making at least this share of the shorter article's sentences
+    numbers_min: float = 0.65  # below this share of the shorter article's numbers and names in the other: not a copy
+    near_jaccard: float = 0.95  # near-verbatim copies (this Jaccard, or this share of sentences) join a story ...
     near_sentence_share: float = 0.9
-    long_window_hours: float = 168.0  # ... this long after it began, when they carry the same figures:
-    near_numbers_min: float = 0.9  # this share of the shorter article's numbers (a daily report has new ones)
+    long_window_hours: float = 72.0  # ... this long after it began (reposts, weekend resends), when ...
+    near_numbers_min: float = 1.0  # ... this share of the shorter one's numbers is in the other (a daily report
+    # sent again has new ones; a text without numbers never crosses the window)
     copy_cover: float = 0.8  # relation "copy" when this share of the shorter article is in the other, else "version"
     max_matches: int = 10
     # HTTP

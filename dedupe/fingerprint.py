@@ -101,11 +101,11 @@ _HARD_ENDS = "\n。！？؟।॥።။។"
 _SOFT_ENDS = ".!?…"
 _QUOTES = "\"“”„«»「」『』‘’"
 _BASE = 0x100000001B3  # odd, so invertible mod 2**64: a word's hash is cut out of prefix sums (see word_hashes)
-WORD, UNSPACED, SPACE, HARD_END, SOFT_END, QUOTE, DIGIT = 1, 2, 4, 8, 16, 32, 64
+WORD, UNSPACED, SPACE, HARD_END, SOFT_END, QUOTE, DIGIT, UPPER = 1, 2, 4, 8, 16, 32, 64, 128
 #: Sentences shorter than this many tokens are not hashed: "He said." is in every story.
 MIN_SENTENCE_TOKENS = 5
 MAX_SENTENCES = 64  # hashes kept per article (the story's first ones)
-MAX_NUMBERS = 32
+MAX_NUMBERS = 48  # numbers and names kept per article (the story's first ones)
 
 
 @cache
@@ -129,6 +129,19 @@ def _char_table() -> np.ndarray:
         table[ord(ch)] |= QUOTE
     for c in range(0x30, 0x3A):
         table[c] |= DIGIT
+    table[np.flatnonzero(_lower_table() != np.arange(table.size, dtype=np.uint32))] |= UPPER
+    return table
+
+
+@cache
+def _lower_table() -> np.ndarray:
+    """Every code point's lower-case form (where it is one code point): tokens hash case-blind, while the
+    capitals stay visible to find names."""
+    table = np.arange(sys.maxunicode + 1, dtype=np.uint32)
+    for c in range(0x10000):
+        low = chr(c).lower()
+        if len(low) == 1 and low != chr(c):
+            table[c] = ord(low)
     return table
 
 
@@ -155,6 +168,7 @@ _TOKEN_POWERS = _Powers(int(_MIX))
 def warm_up() -> None:
     """Build the per-process tables now (a tenth of a second), not in the first request a worker serves."""
     _char_table()
+    _lower_table()
     _CODE_POWERS.upto(1)
     _TOKEN_POWERS.upto(1)
 
@@ -184,6 +198,7 @@ def tokenize(text: str) -> Tokens:
     """
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     classes = _char_table()[codes]
+    codes = _lower_table()[codes]
     word = (classes & WORD).astype(bool)
     single = (classes & UNSPACED).astype(bool)
     in_token = word | single
@@ -206,6 +221,19 @@ def word_hashes(text: str) -> np.ndarray:
     return tokenize(text).hashes
 
 
+def _sentences(tokens: Tokens) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sentence ends as code point positions, each token's sentence number, each sentence's first token)."""
+    classes = tokens.classes
+    following = np.concatenate((classes[1:], [SPACE]))
+    hard = (classes & HARD_END) != 0
+    soft = ((classes & SOFT_END) != 0) & (((following & (SPACE | QUOTE)) != 0) | (following == HARD_END))
+    single = (classes & UNSPACED) != 0
+    thai_gap = ((classes & SPACE) != 0) & np.concatenate(([False], single[:-1])) & np.concatenate((single[1:], [False]))
+    bounds = np.flatnonzero(hard | soft | thai_gap)
+    sentence_of = np.searchsorted(bounds, tokens.starts)  # sentence number of every token
+    return bounds, sentence_of, np.flatnonzero(np.diff(sentence_of, prepend=-1))
+
+
 def sentence_hashes(tokens: Tokens) -> np.ndarray:
     """A 32-bit hash of each sentence of at least MIN_SENTENCE_TOKENS tokens, distinct, in text order.
 
@@ -217,14 +245,7 @@ def sentence_hashes(tokens: Tokens) -> np.ndarray:
     classes, n = tokens.classes, tokens.hashes.size
     if n == 0:
         return np.empty(0, dtype=np.uint32)
-    following = np.concatenate((classes[1:], [SPACE]))
-    hard = (classes & HARD_END) != 0
-    soft = ((classes & SOFT_END) != 0) & (((following & (SPACE | QUOTE)) != 0) | (following == HARD_END))
-    single = (classes & UNSPACED) != 0
-    thai_gap = ((classes & SPACE) != 0) & np.concatenate(([False], single[:-1])) & np.concatenate((single[1:], [False]))
-    bounds = np.flatnonzero(hard | soft | thai_gap)
-    sentence_of = np.searchsorted(bounds, tokens.starts)  # sentence number of every token
-    first = np.flatnonzero(np.diff(sentence_of, prepend=-1))  # index of each sentence's first token
+    bounds, sentence_of, first = _sentences(tokens)
     counts = np.diff(np.append(first, n))
     up, down = _TOKEN_POWERS.upto(n)
     mixed = np.add.reduceat(tokens.hashes * up, first) * down[first]  # position-aware, shift-free
@@ -243,11 +264,17 @@ def sentence_hashes(tokens: Tokens) -> np.ndarray:
 
 
 def number_hashes(tokens: Tokens) -> np.ndarray:
-    """16-bit hashes of the distinct numbers of a text (tokens made of digits only), at most MAX_NUMBERS:
-    templated reports and a daily report sent again differ exactly there."""
+    """16-bit hashes of the distinct figures of a text, at most MAX_NUMBERS: numbers (tokens of digits only)
+    and names (capitalised words that do not open a sentence); the lowest bit is 1 for a number. Templated
+    reports differ there, a daily report sent again differs in its numbers, while a copy keeps both."""
+    if not tokens.hashes.size:
+        return np.empty(0, dtype=np.uint16)
     digits = np.concatenate(([0], np.cumsum((tokens.classes & DIGIT) != 0)))
     numeric = (digits[tokens.ends] - digits[tokens.starts]) == (tokens.ends - tokens.starts)
-    values = (tokens.hashes[numeric] & np.uint64(0xFFFF)).astype(np.uint16)
+    named = (tokens.classes[tokens.starts] & UPPER) != 0
+    named[_sentences(tokens)[2]] = False
+    keep = numeric | named  # the lowest bit says which: 1 a number, 0 a name
+    values = (tokens.hashes[keep] & np.uint64(0xFFFE)).astype(np.uint16) | numeric[keep].astype(np.uint16)
     _, index = np.unique(values, return_index=True)
     return values[np.sort(index)][:MAX_NUMBERS]
 

@@ -66,8 +66,8 @@ _CLOSERS = "\"'”’»)]）」』】 \t"
 # Wire-format lines that carry no story: "(MORE)", "-0-", "END", "Reuter", slug and header lines
 # ("AP-NY-01-27-22 1132EST", "BC-Russia-US,0512", "a0123 4 i BC-..."), service notes "((...))", "(Writing by ...)".
 _WIRE_LINE = re.compile(
-    r"""(?:\(?more\)? | -+\s*0\s*-+ | #+ | end(?:\s+\w+)? | reuters? | ap | afp | dpa | nnnn | =+ | \.{3}
-      | [a-z]{0,3}\d{2,5}\s.{0,40} | (?:ap|upi|bc)-[\w/.,\- ]{2,60} | \(\(.*\)\) | \(\w[^()]{0,60}(?:by|editing)\b[^()]*\)
+    r"""(?:\(?more\)? | -+\s*0\s*-+ | #+ | end | reuters? | ap | afp | dpa | nnnn | =+ | \.{3}
+      | [a-z]\d{4}\s.{0,40} | (?:ap|upi|bc)-[\w/.,\-]{2,60} | \(\(.*\)\) | \(\w[^()]{0,60}(?:by|editing)\b[^()]*\)
       | \d{2}-\d{2}-\d{2,4}\s+\d{4}\s*(?:[A-Z]{2,4})? | [A-Z]{2,}-[A-Z]{2,}-\d{2}-\d{2}-\d{2}.*
       | copyright\s.{0,80} | \(c\)\s.{0,80} | ©.{0,80})""",
     re.IGNORECASE | re.VERBOSE,
@@ -249,10 +249,11 @@ def story_paragraphs(text: str, title: str | None = None) -> list[str]:
 
 
 def story_text(text: str | None = None, html: str | None = None, title: str | None = None) -> str:
-    """The whole text pipeline: extract, normalise, drop furniture; lower-cased, one paragraph per line."""
+    """The whole text pipeline: extract, normalise, drop furniture; one paragraph per line (the fingerprint
+    hashes words case-blind, and finds names by their capitals)."""
     body = html_to_text(html) if html and not (text and text.strip()) else (text or "")
     title = normalise_unicode(title) if title else None
-    return "\n".join(story_paragraphs(normalise_unicode(body), title)).lower()
+    return "\n".join(story_paragraphs(normalise_unicode(body), title))
 
 
 _TOKEN = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
@@ -267,7 +268,7 @@ def tokens(lines: list[str]) -> list[str]:
 
 def article_tokens(text: str | None = None, html: str | None = None, title: str | None = None) -> list[str]:
     """The tokens of story_text: what the fingerprint hashes."""
-    return _TOKEN.findall(story_text(text, html, title))
+    return _TOKEN.findall(story_text(text, html, title).lower())
 
 
 def _key(line: str) -> str:

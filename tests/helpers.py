@@ -89,7 +89,10 @@ def index_snapshot(client: redis.Redis, prefix: str = PREFIX) -> dict[bytes, obj
 
 
 # A stored article (check.lua, RECORD): a MessagePack array in one string key.
-RECORD = ("id", "sig", "size", "ts", "hp", "pub", "title", "url", "outlet", "at", "story", "linked")
+RECORD = (
+    "id", "sig", "size", "ts", "hp", "pub", "title", "url", "outlet", "at", "story", "linked", "sentences", "numbers",
+    "wire",
+)  # fmt: skip
 
 
 def read_record(client: redis.Redis, key: str | bytes) -> dict[str, object] | None:
@@ -97,13 +100,14 @@ def read_record(client: redis.Redis, key: str | bytes) -> dict[str, object] | No
     return None if raw is None else dict(zip(RECORD, msgpack.unpackb(raw, raw=True), strict=True))
 
 
-def band_keys(sig: bytes, layout: bytes) -> list[bytes]:
-    """The band keys check.lua derives from a stored signature: rows of 16-bit slots, body then lead."""
-    slots, body_bands, body_rows, lead_bands, lead_rows = (int(x) for x in layout.split(b","))
+def band_keys(sig: bytes, layout: bytes, sentences: bytes = b"") -> list[bytes]:
+    """The bucket keys check.lua derives from a record: rows of 16-bit slots (body, lead), then the first
+    sentences' 32-bit hashes."""
+    slots, body_bands, body_rows, lead_bands, lead_rows, indexed = (int(x) for x in layout.split(b","))
     body = [sig[i * 2 * body_rows : (i + 1) * 2 * body_rows] for i in range(body_bands)]
     base = 2 * slots
     lead = [sig[base + i * 2 * lead_rows : base + (i + 1) * 2 * lead_rows] for i in range(lead_bands)]
-    return body + lead
+    return body + lead + [sentences[i * 4 : (i + 1) * 4] for i in range(min(indexed, len(sentences) // 4))]
 
 
 def index_problems(client: redis.Redis, prefix: str = PREFIX) -> list[str]:
@@ -129,7 +133,7 @@ def index_problems(client: redis.Redis, prefix: str = PREFIX) -> list[str]:
     for n, rec in records.items():
         if ids.get(rec["id"].decode()) != n:
             problems.append(f"a:{n} is not in ids")
-        for band, flag in zip(band_keys(rec["sig"], layout), rec["linked"], strict=True):
+        for band, flag in zip(band_keys(rec["sig"], layout, rec["sentences"]), rec["linked"], strict=True):
             if flag != ord("1"):
                 continue
             bucket = int.from_bytes(band[:3], "big") >> (24 - bits)

@@ -16,7 +16,10 @@ from tests.helpers import check, index_snapshot
 ORIGINAL = articles.wire_original()
 COPY = articles.SEED
 BRIEF = articles.brief(paragraphs=5)
-MATCH_FIELDS = {"id", "similarity", "containment", "outlet", "url", "title", "published_at", "story_id"}
+MATCH_FIELDS = {
+    "id", "similarity", "containment", "outlet", "url", "title", "published_at", "story_id", "relation", "evidence",
+    "shared_sentences", "sentences",
+}  # fmt: skip
 
 
 # -- the answer -------------------------------------------------------------------------------------------
@@ -80,7 +83,10 @@ def test_equal_published_at_is_decided_by_arrival(client):
 
 def test_missing_dates_are_decided_by_arrival(client):
     assert check(client, "a", ORIGINAL)["duplicate"] is False
-    assert check(client, "b", COPY, published_at="2000-01-01T00:00:00Z")["duplicate"] is False  # out of window
+    # an article without a date has no time to compare: it meets its story whatever the other's date
+    late = check(client, "b", COPY, published_at="2000-01-01T00:00:00Z")
+    assert late["duplicate"] is True
+    assert [m["id"] for m in late["matches"]] == ["a"]
     assert check(client, "c", BRIEF)["duplicate"] is True
 
 

@@ -8,7 +8,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.text import _THOUSANDS, article_tokens, html_to_text, normalise_unicode, story_lines, tokens
+from dedupe.text import (
+    _THOUSANDS,
+    article_tokens,
+    html_to_text,
+    normalise_unicode,
+    story_lines,
+    story_paragraphs,
+    story_text,
+    tokens,
+)
 from tests import articles
 
 PARAGRAPH = (
@@ -164,3 +173,82 @@ def test_a_paragraph_equal_to_the_title_goes_whatever_its_punctuation():
     kept = "Lavrov added: NATO ignored Russia's concerns, talks will go on."  # same first word, not the title
     assert story_lines(f"{kept}\n{PARAGRAPH}", title=title)[0]
     assert story_lines(f"{kept}\n{PARAGRAPH}", title=title) == [kept, PARAGRAPH]
+
+
+# -- real layouts and scripts (issue: detection on real text) -------------------------------------------------
+
+
+def _rewrap(text: str, width: int, indent: bool) -> str:
+    """Hard-wrap every paragraph at `width` columns, as a wire feed does; paragraphs marked by indentation."""
+    import textwrap
+
+    lead = "    " if indent else ""
+    paras = [p for p in text.split("\n") if p.strip()]
+    return "\n".join(textwrap.fill(p, width, initial_indent=lead) for p in paras)
+
+
+@settings(max_examples=40, deadline=None)
+@given(width=st.integers(40, 100), indent=st.booleans(), crlf=st.booleans())
+def test_rewrapping_an_article_at_any_width_keeps_its_fingerprint(width, indent, crlf):
+    from dedupe.fingerprint import Params, fingerprint_text, jaccard
+
+    params = Params(shingle_size=6)
+    original = articles.wire_original()
+    wrapped = _rewrap(original, width, indent)
+    if crlf:
+        wrapped = wrapped.replace("\n", "\r\n")
+    a = fingerprint_text(story_text(original), params)
+    b = fingerprint_text(story_text(wrapped), params)
+    assert jaccard(a.signature, b.signature) >= 0.95
+    assert len(set(a.sentences[i : i + 4] for i in range(0, len(a.sentences), 4)) & set(
+        b.sentences[i : i + 4] for i in range(0, len(b.sentences), 4)
+    )) >= 0.8 * (len(a.sentences) // 4)  # fmt: skip (a subhead joins the paragraph after it)
+
+
+def test_hard_wrapped_paragraphs_are_joined_and_wire_markers_dropped():
+    wire = (
+        "BC-Russia-US,0512\n"
+        "    MOSCOW, Jan 27 (Reuters) - Russia said on Thursday that the United\n"
+        "States had failed to address its main security concerns but left the\n"
+        "door open to more talks.\n"
+        "    The Kremlin said it would take time to study the reply sent on\n"
+        "Wednesday.\n"
+        "(MORE)\n"
+        " REUTER\n"
+    )
+    assert story_paragraphs(wire) == [
+        "Russia said on Thursday that the United States had failed to address its main security concerns but left "
+        "the door open to more talks.",
+        "The Kremlin said it would take time to study the reply sent on Wednesday.",
+    ]
+
+
+def test_a_one_line_flash_is_a_story():
+    assert story_text("Breaking: 3 hurt in Paris bus crash") == "Breaking: 3 hurt in Paris bus crash"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("新华社北京12月1日电 中国国家主席习近平1日会见法国总统。双方交换了意见。", "中国国家主席习近平1日会见法国总统。双方交换了意见。"),
+        ("【ワシントン共同】米政府は1日、新たな制裁を発表した。", "米政府は1日、新たな制裁を発表した。"),
+        ("Jakarta (ANTARA) - Pemerintah mengumumkan kebijakan baru pada Kamis.", "Pemerintah mengumumkan kebijakan baru pada Kamis."),
+        ("Oslo, 11 dic (EFE).- El Gobierno noruego anunció este jueves nuevas medidas.", "El Gobierno noruego anunció este jueves nuevas medidas."),
+    ],
+)
+def test_datelines_of_other_languages_are_stripped(text, expected):
+    assert story_text(text) == expected
+
+
+def test_traditional_and_simplified_chinese_give_one_text():
+    assert story_text("國務院總理李強主持召開會議。會議審議通過工作規則。") == story_text(
+        "国务院总理李强主持召开会议。会议审议通过工作规则。"
+    )
+
+
+@pytest.mark.parametrize("line", ["Lire la suite", "Baca juga: Harga emas naik", "Читайте также", "相关新闻", "関連記事"])
+def test_furniture_of_other_languages_is_removed(line):
+    assert story_paragraphs(f"{PARAGRAPH}\n{line}\n{PARAGRAPH.replace('Lavrov', 'Peskov')}") == [
+        PARAGRAPH,
+        PARAGRAPH.replace("Lavrov", "Peskov"),
+    ]
