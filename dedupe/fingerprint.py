@@ -74,7 +74,6 @@ class Fingerprint:
     numbers: bytes = b""  # 16-bit hashes of the distinct numbers (see number_hashes)
     words: int = 0  # tokens of the story text
 
-
     @property
     def band_keys(self) -> tuple[bytes, ...]:
         """Body bands, lead bands, then the first sentences' hashes: as check.lua derives them from a record."""
@@ -99,7 +98,7 @@ _UNSPACED_RANGES = (
 #: Sentence ends found anywhere ("。"), and those that end a sentence only before a space (".", as in "3.5").
 _HARD_ENDS = "\n。！？؟।॥።။។"
 _SOFT_ENDS = ".!?…"
-_QUOTES = "\"“”„«»「」『』‘’"
+_QUOTES = '"“”„«»「」『』‘’'
 _BASE = 0x100000001B3  # odd, so invertible mod 2**64: a word's hash is cut out of prefix sums (see word_hashes)
 WORD, UNSPACED, SPACE, HARD_END, SOFT_END, QUOTE, DIGIT, UPPER = 1, 2, 4, 8, 16, 32, 64, 128
 #: Sentences shorter than this many tokens are not hashed: "He said." is in every story.
@@ -381,8 +380,8 @@ def fingerprint_text(story: str, params: Params) -> Fingerprint:
     lead_values = minhash(lead, params.lead_perm, params.seed + 1)
     return Fingerprint(
         signature=_low16(body_values), lead_signature=_low16(lead_values), shingles=int(body.size), params=params,
-        sentences=sentence_hashes(tokens).astype("<u4").tobytes(), numbers=number_hashes(tokens).astype("<u2").tobytes(),
-        words=int(words.size),
+        sentences=sentence_hashes(tokens).astype("<u4").tobytes(),
+        numbers=number_hashes(tokens).astype("<u2").tobytes(), words=int(words.size),
     )  # fmt: skip
 
 

@@ -91,7 +91,7 @@ def _furniture() -> tuple[re.Pattern[str], tuple[str, ...], tuple[re.Pattern[str
     data = json.loads(FURNITURE.read_text(encoding="utf-8"))
     starts: list[str] = []
     phrases: list[str] = []
-    for lang, rules in data.items():
+    for rules in data.values():
         if isinstance(rules, dict):
             starts += rules.get("lines", [])
             phrases += rules.get("phrases", [])
@@ -202,7 +202,9 @@ def is_furniture(paragraph: str, edge: bool = True) -> bool:
         return True
     if edge and len(paragraph) <= 400 and any(phrase in paragraph.lower() for phrase in phrases):
         return True
-    return len(paragraph) <= 250 and paragraph.rstrip(" .").endswith(")") and _CAPTION_CREDIT.search(paragraph) is not None
+    return (
+        len(paragraph) <= 250 and paragraph.rstrip(" .").endswith(")") and _CAPTION_CREDIT.search(paragraph) is not None
+    )
 
 
 def is_label(paragraph: str) -> bool:
@@ -256,8 +258,10 @@ def story_text(text: str | None = None, html: str | None = None, title: str | No
     return "\n".join(story_paragraphs(normalise_unicode(body), title))
 
 
-_TOKEN = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
-                    r"|(?:(?![\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\w)+")
+_TOKEN = re.compile(
+    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+    r"|(?:(?![\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\w)+"
+)
 story_lines = story_paragraphs  # the name 1.x used
 
 

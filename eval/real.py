@@ -121,7 +121,9 @@ def summary(items: list[Item], preds: dict, lang: dict[str, str]) -> dict:
 
     def scored(subset: list[Item]) -> dict:
         ids = {it.id for it in subset}
-        sub = {i: type(p)(p.duplicate, p.story, [m for m in p.matches if m in ids]) for i, p in preds.items() if i in ids}
+        sub = {
+            i: type(p)(p.duplicate, p.story, [m for m in p.matches if m in ids]) for i, p in preds.items() if i in ids
+        }
         return score(subset, sub)
 
     out = {"all": scored(items), "languages": {}}

@@ -200,9 +200,10 @@ def test_rewrapping_an_article_at_any_width_keeps_its_fingerprint(width, indent,
     a = fingerprint_text(story_text(original), params)
     b = fingerprint_text(story_text(wrapped), params)
     assert jaccard(a.signature, b.signature) >= 0.95
-    assert len(set(a.sentences[i : i + 4] for i in range(0, len(a.sentences), 4)) & set(
-        b.sentences[i : i + 4] for i in range(0, len(b.sentences), 4)
-    )) >= 0.8 * (len(a.sentences) // 4)  # fmt: skip (a subhead joins the paragraph after it)
+    assert len(
+        set(a.sentences[i : i + 4] for i in range(0, len(a.sentences), 4))
+        & set(b.sentences[i : i + 4] for i in range(0, len(b.sentences), 4))
+    ) >= 0.8 * (len(a.sentences) // 4)  # fmt: skip (a subhead joins the paragraph after it)
 
 
 def test_hard_wrapped_paragraphs_are_joined_and_wire_markers_dropped():
@@ -230,10 +231,19 @@ def test_a_one_line_flash_is_a_story():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("新华社北京12月1日电 中国国家主席习近平1日会见法国总统。双方交换了意见。", "中国国家主席习近平1日会见法国总统。双方交换了意见。"),
+        (
+            "新华社北京12月1日电 中国国家主席习近平1日会见法国总统。双方交换了意见。",
+            "中国国家主席习近平1日会见法国总统。双方交换了意见。",
+        ),
         ("【ワシントン共同】米政府は1日、新たな制裁を発表した。", "米政府は1日、新たな制裁を発表した。"),
-        ("Jakarta (ANTARA) - Pemerintah mengumumkan kebijakan baru pada Kamis.", "Pemerintah mengumumkan kebijakan baru pada Kamis."),
-        ("Oslo, 11 dic (EFE).- El Gobierno noruego anunció este jueves nuevas medidas.", "El Gobierno noruego anunció este jueves nuevas medidas."),
+        (
+            "Jakarta (ANTARA) - Pemerintah mengumumkan kebijakan baru pada Kamis.",
+            "Pemerintah mengumumkan kebijakan baru pada Kamis.",
+        ),
+        (
+            "Oslo, 11 dic (EFE).- El Gobierno noruego anunció este jueves nuevas medidas.",
+            "El Gobierno noruego anunció este jueves nuevas medidas.",
+        ),
     ],
 )
 def test_datelines_of_other_languages_are_stripped(text, expected):
@@ -246,7 +256,9 @@ def test_traditional_and_simplified_chinese_give_one_text():
     )
 
 
-@pytest.mark.parametrize("line", ["Lire la suite", "Baca juga: Harga emas naik", "Читайте также", "相关新闻", "関連記事"])
+@pytest.mark.parametrize(
+    "line", ["Lire la suite", "Baca juga: Harga emas naik", "Читайте также", "相关新闻", "関連記事"]
+)
 def test_furniture_of_other_languages_is_removed(line):
     assert story_paragraphs(f"{PARAGRAPH}\n{line}\n{PARAGRAPH.replace('Lavrov', 'Peskov')}") == [
         PARAGRAPH,
