@@ -137,8 +137,8 @@ def normalise_unicode(text: str) -> str:
     text = _CONTROL.sub("\n", text)
     if _LOOKALIKE_CHAR.search(text) and _MIXED.search(text):
         text = _WORD.sub(lambda m: m.group().translate(_HOMOGLYPHS) if _MIXED.search(m.group()) else m.group(), text)
-    if _HAN.search(text):
-        text = _opencc().convert(_PINYIN_GLOSS.sub("", text))
+    if _HAN.search(text):  # OpenCC takes UTF-8: a lone surrogate (legal in JSON) would not encode
+        text = _opencc().convert(_PINYIN_GLOSS.sub("", text).encode("utf-8", "replace").decode("utf-8"))
     return text
 
 
