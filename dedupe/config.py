@@ -31,7 +31,7 @@ class Settings:
     shingle_size: int = 6  # word 6-grams: names/numbers changed (templates) break more shingles than edits do
     num_perm: int = 128
     jaccard_threshold: float = 0.8  # near-identical copies; lower flags templated look-alikes (J up to ~0.6)
-    containment_threshold: float = 0.55  # real copies in site furniture reach 0.4-0.7; other agencies <= ~0.3
+    containment_threshold: float = 0.4  # narrative only: real copies in furniture 0.3-0.7, other agencies <= ~0.2
     min_containment_shingles: int = 40  # below this size containment is not trusted
     # A brief's containment estimate is noisy (its Jaccard with the full story is ~0.1); when its opening
     # matches the story's opening this closely, a lower containment is enough.

@@ -19,7 +19,7 @@ import numpy as np
 from datasketch import MinHash
 
 #: Hash scheme recorded in the index: signatures from another scheme are not comparable.
-SCHEME = "dedupe-v5/poly-fmix64-rolling-cjkchars/datasketch-affine32/b16-bands/s32-sentences"
+SCHEME = "dedupe-v5/poly-fmix64-rolling-cjkchars-narrative/datasketch-affine32/b16-bands/s32-sentences"
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier of the rolling shingle hash
 
 
@@ -98,12 +98,15 @@ _UNSPACED_RANGES = (
 #: Sentence ends found anywhere ("。"), and those that end a sentence only before a space (".", as in "3.5").
 _HARD_ENDS = "\n。！？؟।॥።။។"
 _SOFT_ENDS = ".!?…"
-_QUOTES = '"“”„«»「」『』‘’'
+_QUOTES = '"“”„«»「」『』'  # not ‘ ’: the right one is an apostrophe too
+_OPENING = np.array([ord(c) for c in "“„«「『"], dtype=np.uint32)
+_CLOSING = np.array([ord(c) for c in "”»」』"], dtype=np.uint32)
 _BASE = 0x100000001B3  # odd, so invertible mod 2**64: a word's hash is cut out of prefix sums (see word_hashes)
 WORD, UNSPACED, SPACE, HARD_END, SOFT_END, QUOTE, DIGIT, UPPER = 1, 2, 4, 8, 16, 32, 64, 128
 #: Sentences shorter than this many tokens are not hashed: "He said." is in every story.
 MIN_SENTENCE_TOKENS = 5
 MAX_SENTENCES = 64  # hashes kept per article (the story's first ones)
+MIN_NARRATIVE = 20  # shingles outside quotations for the body sketch to leave the quotations out
 MAX_NUMBERS = 48  # numbers and names kept per article (the story's first ones)
 
 
@@ -187,6 +190,7 @@ class Tokens:
     starts: np.ndarray
     ends: np.ndarray
     classes: np.ndarray  # per code point
+    quoted: np.ndarray  # per token: inside a quotation
 
 
 def tokenize(text: str) -> Tokens:
@@ -212,7 +216,18 @@ def tokenize(text: str) -> Tokens:
     prefix[0] = 0
     np.cumsum(codes * up[: codes.size], out=prefix[1:])
     hashes = _fmix64((prefix[ends] - prefix[starts]) * down[starts])
-    return Tokens(hashes, starts, ends, classes)
+    return Tokens(hashes, starts, ends, classes, _quoted(codes, classes)[starts])
+
+
+def _quoted(codes: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """Per code point: inside a quotation ("...", “...”, «...», 「...」), counted afresh in each paragraph."""
+    if not (classes & QUOTE).any():
+        return np.zeros(codes.size, dtype=bool)
+    depth = np.cumsum(np.isin(codes, _OPENING), dtype=np.int32) - np.cumsum(np.isin(codes, _CLOSING), dtype=np.int32)
+    straight = np.cumsum(codes == 0x22, dtype=np.int32)
+    index = np.arange(codes.size)
+    paragraph = np.maximum.accumulate(np.where(codes == 0x0A, index, 0))  # the last line end so far
+    return (depth - depth[paragraph] > 0) | ((straight - straight[paragraph]) % 2 == 1)
 
 
 def word_hashes(text: str) -> np.ndarray:
@@ -355,13 +370,25 @@ def minhash(hashes: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
     return values.min(axis=1)
 
 
-def shingle_sets(words: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
-    """The body's distinct shingles and the lead's (those of the first lead_tokens words), from word hashes."""
+def shingle_sets(words: np.ndarray, params: Params, quoted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The body's distinct shingles and the lead's (those of the first lead_tokens words), from word hashes.
+
+    The body keeps the narrative: a shingle mostly inside a quotation is left out, because two agencies
+    quote the same statement in stories of their own (a copy shares the narrative too). An article that is
+    mostly quotation (a statement, a speech) keeps every shingle.
+    """
     k, lead_words = params.shingle_size, min(len(words), params.lead_tokens)
     grams = _kgrams(words, k)
-    if params.lead_tokens < k:
-        return _distinct(grams), shingles_of(words[:lead_words], k)
-    return _distinct(grams), _distinct(grams[: max(1, lead_words - k + 1)])  # the lead's k-grams come first
+    lead = (
+        shingles_of(words[:lead_words], k) if params.lead_tokens < k else _distinct(grams[: max(1, lead_words - k + 1)])
+    )
+    if quoted is not None and quoted.any() and grams.size > 1:
+        inside = np.concatenate(([0], np.cumsum(quoted, dtype=np.int32)))
+        kk = min(k, len(words))
+        narrative = (inside[kk:] - inside[:-kk]) * 2 <= kk
+        if narrative.sum() >= max(MIN_NARRATIVE, grams.size // 4):
+            grams = grams[narrative]
+    return _distinct(grams), lead
 
 
 def fingerprint(tokens: list[str], params: Params) -> Fingerprint:
@@ -375,7 +402,7 @@ def fingerprint_text(story: str, params: Params) -> Fingerprint:
     words = tokens.hashes
     if not words.size:
         raise ValueError("no words to fingerprint")
-    body, lead = shingle_sets(words, params)
+    body, lead = shingle_sets(words, params, tokens.quoted)
     body_values = minhash(body, params.num_perm, params.seed)
     lead_values = minhash(lead, params.lead_perm, params.seed + 1)
     return Fingerprint(

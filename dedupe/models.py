@@ -12,6 +12,8 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from . import wire
+
 MAX_ID_CHARS = 256
 _SURROGATES = re.compile("[\ud800-\udfff]")
 #: RFC 3339 date-time with an offset: the one date format the API accepts (articles and webhook events).
@@ -36,6 +38,18 @@ class ArticleIn(BaseModel):
     outlet: str | None = Field(None, max_length=500)
     published_at: AwareDatetime | None = Field(None, description="RFC 3339 date-time with offset.")
     index: bool = Field(True, strict=True, description="false: look without storing.")
+    ninjs: dict[str, Any] | None = Field(
+        None,
+        description="An IPTC ninjs item (1.x or 2.x) instead of text/html: body, headline, date and uri read from it.",
+    )
+    xml: str | None = Field(
+        None, max_length=wire.MAX_XML_CHARS,
+        description="A NITF document or NewsML-G2 newsItem instead of text/html: body, headline, date and identity.",
+    )  # fmt: skip
+    wire_id: str | None = Field(
+        None, max_length=1_000,
+        description="The wire item's identity across its versions (e.g. its URI); taken from ninjs/xml when absent.",
+    )  # fmt: skip
 
     @field_validator("id", "text", "html", "title", "url", "outlet", mode="before")
     @classmethod
@@ -58,11 +72,45 @@ class ArticleIn(BaseModel):
             raise ValueError("must not be blank")
         return value
 
+    @field_validator("ninjs", mode="after")
+    @classmethod
+    def _ninjs(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None:
+            wire.from_ninjs(value)  # a WireFormatError is a ValueError: 422 naming the field
+        return value
+
+    @field_validator("xml", mode="after")
+    @classmethod
+    def _xml(cls, value: str | None) -> str | None:
+        if value is not None:
+            wire.from_xml(value)
+        return value
+
     @model_validator(mode="after")
     def _one_body(self) -> ArticleIn:
-        if not (self.text and self.text.strip()) and not (self.html and self.html.strip()):
-            raise ValueError("one of `text` or `html` is required and must not be empty")
+        if (
+            self.ninjs is None
+            and self.xml is None
+            and not (self.text and self.text.strip())
+            and not (self.html and self.html.strip())
+        ):
+            raise ValueError("one of `text`, `html`, `ninjs` or `xml` is required and must not be empty")
         return self
+
+    def content(self) -> Content:
+        """What to fingerprint: the caller's fields, completed from a ninjs or XML wire item when one is given."""
+        item = wire.from_ninjs(self.ninjs) if self.ninjs is not None else None
+        if item is None and self.xml is not None:
+            item = wire.from_xml(self.xml)
+        item = item or wire.WireItem()
+        published = self.published_at or item.published_at
+        return Content(
+            text=self.text if self.text and self.text.strip() else item.text,
+            html=self.html if self.html and self.html.strip() else item.html,
+            title=self.title or item.title,
+            published_ts=None if published is None else published.timestamp(),
+            wire_id=self.wire_id or item.wire_id,
+        )
 
     @field_validator("published_at", mode="after")
     @classmethod
@@ -78,6 +126,15 @@ class ArticleIn(BaseModel):
     @property
     def published_ts(self) -> float | None:
         return None if self.published_at is None else self.published_at.timestamp()
+
+
+@dataclass(frozen=True)
+class Content:
+    text: str | None
+    html: str | None
+    title: str | None
+    published_ts: float | None
+    wire_id: str | None
 
 
 def format_time(ts: float | None) -> str | None:
