@@ -216,18 +216,43 @@ def tokenize(text: str) -> Tokens:
     prefix[0] = 0
     np.cumsum(codes * up[: codes.size], out=prefix[1:])
     hashes = _fmix64((prefix[ends] - prefix[starts]) * down[starts])
-    return Tokens(hashes, starts, ends, classes, _quoted(codes, classes)[starts])
+    return Tokens(hashes, starts, ends, classes, _quoted(codes, classes, starts))
 
 
-def _quoted(codes: np.ndarray, classes: np.ndarray) -> np.ndarray:
-    """Per code point: inside a quotation ("...", “...”, «...», 「...」), counted afresh in each paragraph."""
-    if not (classes & QUOTE).any():
-        return np.zeros(codes.size, dtype=bool)
-    depth = np.cumsum(np.isin(codes, _OPENING), dtype=np.int32) - np.cumsum(np.isin(codes, _CLOSING), dtype=np.int32)
-    straight = np.cumsum(codes == 0x22, dtype=np.int32)
-    index = np.arange(codes.size)
-    paragraph = np.maximum.accumulate(np.where(codes == 0x0A, index, 0))  # the last line end so far
-    return (depth - depth[paragraph] > 0) | ((straight - straight[paragraph]) % 2 == 1)
+def _quoted(codes: np.ndarray, classes: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per token: inside a quotation ("...", “...”, «...», 「...」), counted afresh in each paragraph. Works on
+    the few quote and line-end positions only, not on every character."""
+    quote_at = np.flatnonzero(classes & QUOTE)
+    if not quote_at.size:
+        return np.zeros(starts.size, dtype=bool)
+    marks = codes[quote_at]
+    opening = np.concatenate(([0], np.cumsum(np.isin(marks, _OPENING), dtype=np.int32)))
+    closing = np.concatenate(([0], np.cumsum(np.isin(marks, _CLOSING), dtype=np.int32)))
+    straight = np.concatenate(([0], np.cumsum(marks == 0x22, dtype=np.int32)))
+    line_ends = np.concatenate(([-1], np.flatnonzero(codes == 0x0A)))  # -1: the text's start
+    before = np.searchsorted(quote_at, starts)  # quote marks before each token
+    line = np.searchsorted(line_ends, starts) - 1  # its paragraph's start: the last line end before it
+    since = np.searchsorted(quote_at, line_ends[line])
+    depth = (opening[before] - opening[since]) - (closing[before] - closing[since])
+    return (depth > 0) | ((straight[before] - straight[since]) % 2 == 1)
+
+
+def _sentences(tokens: Tokens) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sentence ends as code point positions, each token's sentence number, each sentence's first token)."""
+    classes = tokens.classes
+    ends = np.flatnonzero(classes & (HARD_END | SOFT_END))  # candidates: a few dozen positions
+    following = classes[np.minimum(ends + 1, classes.size - 1)]
+    last = ends + 1 >= classes.size
+    hard = (classes[ends] & HARD_END) != 0
+    soft = ((following & (SPACE | QUOTE)) != 0) | (following == HARD_END) | last
+    bounds = ends[hard | soft]
+    if (classes & UNSPACED).any():  # Thai, Lao, Khmer, Myanmar end a sentence with a space
+        spaces = np.flatnonzero(classes & SPACE)
+        inner = spaces[(spaces > 0) & (spaces < classes.size - 1)]
+        gap = ((classes[inner - 1] & UNSPACED) != 0) & ((classes[inner + 1] & UNSPACED) != 0)
+        bounds = np.union1d(bounds, inner[gap])
+    sentence_of = np.searchsorted(bounds, tokens.starts)  # sentence number of every token
+    return bounds, sentence_of, np.flatnonzero(np.diff(sentence_of, prepend=-1))
 
 
 def word_hashes(text: str) -> np.ndarray:
@@ -235,20 +260,10 @@ def word_hashes(text: str) -> np.ndarray:
     return tokenize(text).hashes
 
 
-def _sentences(tokens: Tokens) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(sentence ends as code point positions, each token's sentence number, each sentence's first token)."""
-    classes = tokens.classes
-    following = np.concatenate((classes[1:], [SPACE]))
-    hard = (classes & HARD_END) != 0
-    soft = ((classes & SOFT_END) != 0) & (((following & (SPACE | QUOTE)) != 0) | (following == HARD_END))
-    single = (classes & UNSPACED) != 0
-    thai_gap = ((classes & SPACE) != 0) & np.concatenate(([False], single[:-1])) & np.concatenate((single[1:], [False]))
-    bounds = np.flatnonzero(hard | soft | thai_gap)
-    sentence_of = np.searchsorted(bounds, tokens.starts)  # sentence number of every token
-    return bounds, sentence_of, np.flatnonzero(np.diff(sentence_of, prepend=-1))
+Layout = tuple[np.ndarray, np.ndarray, np.ndarray]  # what _sentences finds: computed once per fingerprint
 
 
-def sentence_hashes(tokens: Tokens) -> np.ndarray:
+def sentence_hashes(tokens: Tokens, layout: Layout | None = None) -> np.ndarray:
     """A 32-bit hash of each sentence of at least MIN_SENTENCE_TOKENS tokens, distinct, in text order.
 
     Sentences end at a paragraph end, at "。！？؟।" and the like, at ".!?…" before a space, and at a space
@@ -259,7 +274,7 @@ def sentence_hashes(tokens: Tokens) -> np.ndarray:
     classes, n = tokens.classes, tokens.hashes.size
     if n == 0:
         return np.empty(0, dtype=np.uint32)
-    bounds, sentence_of, first = _sentences(tokens)
+    bounds, sentence_of, first = layout or _sentences(tokens)
     counts = np.diff(np.append(first, n))
     up, down = _TOKEN_POWERS.upto(n)
     mixed = np.add.reduceat(tokens.hashes * up, first) * down[first]  # position-aware, shift-free
@@ -277,7 +292,7 @@ def sentence_hashes(tokens: Tokens) -> np.ndarray:
     return values[np.sort(index)][:MAX_SENTENCES]
 
 
-def number_hashes(tokens: Tokens) -> np.ndarray:
+def number_hashes(tokens: Tokens, layout: Layout | None = None) -> np.ndarray:
     """16-bit hashes of the distinct figures of a text, at most MAX_NUMBERS: numbers (tokens of digits only)
     and names (capitalised words that do not open a sentence); the lowest bit is 1 for a number. Templated
     reports differ there, a daily report sent again differs in its numbers, while a copy keeps both."""
@@ -286,7 +301,7 @@ def number_hashes(tokens: Tokens) -> np.ndarray:
     digits = np.concatenate(([0], np.cumsum((tokens.classes & DIGIT) != 0)))
     numeric = (digits[tokens.ends] - digits[tokens.starts]) == (tokens.ends - tokens.starts)
     named = (tokens.classes[tokens.starts] & UPPER) != 0
-    named[_sentences(tokens)[2]] = False
+    named[(layout or _sentences(tokens))[2]] = False
     keep = numeric | named  # the lowest bit says which: 1 a number, 0 a name
     values = (tokens.hashes[keep] & np.uint64(0xFFFE)).astype(np.uint16) | numeric[keep].astype(np.uint16)
     _, index = np.unique(values, return_index=True)
@@ -403,12 +418,13 @@ def fingerprint_text(story: str, params: Params) -> Fingerprint:
     if not words.size:
         raise ValueError("no words to fingerprint")
     body, lead = shingle_sets(words, params, tokens.quoted)
+    layout = _sentences(tokens)
     body_values = minhash(body, params.num_perm, params.seed)
     lead_values = minhash(lead, params.lead_perm, params.seed + 1)
     return Fingerprint(
         signature=_low16(body_values), lead_signature=_low16(lead_values), shingles=int(body.size), params=params,
-        sentences=sentence_hashes(tokens).astype("<u4").tobytes(),
-        numbers=number_hashes(tokens).astype("<u2").tobytes(), words=int(words.size),
+        sentences=sentence_hashes(tokens, layout).astype("<u4").tobytes(),
+        numbers=number_hashes(tokens, layout).astype("<u2").tobytes(), words=int(words.size),
     )  # fmt: skip
 
 

@@ -86,8 +86,9 @@ _CAPTION_CREDIT = re.compile(
 
 
 @cache
-def _furniture() -> tuple[re.Pattern[str], tuple[str, ...], tuple[re.Pattern[str], ...]]:
-    """The per-language furniture data, compiled once: line openings, phrases, datelines."""
+def _furniture() -> tuple[dict[str, re.Pattern[str]], tuple[str, ...], tuple[re.Pattern[str], ...]]:
+    """The per-language furniture data, compiled once: line openings (one pattern per first two letters, so a
+    paragraph is tested against a handful, not hundreds), phrases, datelines."""
     data = json.loads(FURNITURE.read_text(encoding="utf-8"))
     starts: list[str] = []
     phrases: list[str] = []
@@ -95,11 +96,14 @@ def _furniture() -> tuple[re.Pattern[str], tuple[str, ...], tuple[re.Pattern[str
         if isinstance(rules, dict):
             starts += rules.get("lines", [])
             phrases += rules.get("phrases", [])
-    # an opening that ends in a letter must end a word there: "related" is not "relatedly"
-    alts = sorted({re.escape(s) + (r"(?!\w)" if s[-1].isalnum() else "") for s in starts}, key=len, reverse=True)
+    by_prefix: dict[str, list[str]] = {}
+    for start in {s.lower() for s in starts}:
+        # an opening that ends in a letter must end a word there: "related" is not "relatedly"
+        by_prefix.setdefault(start[:2], []).append(re.escape(start) + (r"(?!\w)" if start[-1].isalnum() else ""))
+    openings = {k: re.compile("|".join(sorted(v, key=len, reverse=True))) for k, v in by_prefix.items()}
     agencies = "|".join(sorted(map(re.escape, data["agencies"]), key=len, reverse=True))
     datelines = tuple(re.compile(d.replace("AGENCIES", agencies)) for d in data["datelines"])
-    return re.compile("(?:" + "|".join(alts) + ")", re.IGNORECASE), tuple(p.lower() for p in phrases), datelines
+    return openings, tuple(p.lower() for p in phrases), datelines
 
 
 @cache
@@ -146,6 +150,16 @@ def _weight(text: str) -> float:
     """Length in words: spaces count words, characters of unspaced scripts count half a word each."""
     unspaced = len(_UNSPACED.findall(text)) if not text.isascii() else 0
     return text.count(" ") + 1 + unspaced / 2
+
+
+def _at_least(paras: list[str], words: float) -> bool:
+    """Do these paragraphs hold at least this many words? (Stops counting as soon as they do.)"""
+    total = 0.0
+    for para in paras:
+        total += len(para) / 4 if len(para) >= 8 * words else _weight(para)  # a long paragraph: enough words
+        if total >= words:
+            return True
+    return False
 
 
 def _wrap_width(lines: list[str]) -> int:
@@ -197,11 +211,16 @@ def _breaks(previous: str, line: str, stripped: str, width: int, indents: bool) 
 def is_furniture(paragraph: str, edge: bool = True) -> bool:
     """What an outlet or scraper adds: "Read also", share prompts, copyright and syndication footers (the
     footers' phrases are looked for at the `edge` of a page only: a scan of every paragraph costs too much)."""
-    starts, phrases, _ = _furniture()
-    if len(paragraph) <= 160 and starts.match(paragraph):
-        return True
-    if edge and len(paragraph) <= 400 and any(phrase in paragraph.lower() for phrase in phrases):
-        return True
+    openings, phrases, _ = _furniture()
+    if len(paragraph) <= 160:
+        head = paragraph[:60].lower()
+        opening = openings.get(head[:2])
+        if opening is not None and opening.match(head):
+            return True
+    if edge and len(paragraph) <= 300:
+        low = paragraph.lower()
+        if any(phrase in low for phrase in phrases):
+            return True
     return (
         len(paragraph) <= 250 and paragraph.rstrip(" .").endswith(")") and _CAPTION_CREDIT.search(paragraph) is not None
     )
@@ -230,7 +249,7 @@ def story_paragraphs(text: str, title: str | None = None) -> list[str]:
     kept: list[str] = []
     paras = paragraphs(text)
     for i, para in enumerate(paras):
-        if para in seen or is_furniture(para, edge=i < 5 or i >= len(paras) - 12):
+        if para in seen or is_furniture(para, edge=i < 4 or i >= len(paras) - 10):
             continue
         seen.add(para)
         kept.append(para)
@@ -239,9 +258,9 @@ def story_paragraphs(text: str, title: str | None = None) -> list[str]:
         return bool(title_key) and len(p) <= 2 * len(title_key) + 10 and _key(p) == title_key
 
     body = [p for p in kept if not is_label(p) and not is_title(p)]
-    if sum(_weight(p) for p in body) < MIN_STORY_WORDS:  # a flash or a brief: its short lines are the story
+    if not _at_least(body, MIN_STORY_WORDS):  # a flash or a brief: its short lines are the story
         labels = [p for p in kept if not is_title(p)] or kept
-        body = labels if sum(_weight(p) for p in labels) >= MIN_FLASH_WORDS else body
+        body = labels if _at_least(labels, MIN_FLASH_WORDS) else body
     for i in range(min(2, len(body))):
         stripped = strip_dateline(body[i])
         if stripped is not body[i]:

@@ -8,10 +8,12 @@ Everything is seeded: the same seed gives the same stream, byte for byte.
 from __future__ import annotations
 
 import csv
+import json
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from . import syndicate
 from .corpus import Base, load, paragraphs, split_of
@@ -36,10 +38,13 @@ class Item:
     outlet: str
     text: str | None = None
     html: str | None = None
+    wire: tuple[str, Any] | None = None  # ("ninjs", item) or ("xml", document): a wire feed's delivery
 
     @property
     def raw(self) -> str:
-        """What the article's sender sent: the page for HTML copies, else the text."""
+        """What the article's sender sent: the page for HTML copies, the item for wire deliveries, else the text."""
+        if self.wire is not None:
+            return self.wire[1] if isinstance(self.wire[1], str) else json.dumps(self.wire[1])
         return self.html if self.html is not None else (self.text or "")
 
 
@@ -104,6 +109,10 @@ def build(seed: int = 2017, bases: list[Base] | None = None) -> list[Item]:
             cid = f"{b.id}.{k}"
             if k == "html":
                 items.append(Item(cid, story, k, split, when, title, outlet, html=text))
+            elif k in ("ninjs", "nitf"):
+                items.append(
+                    Item(cid, story, k, split, when, title, outlet, wire=("ninjs" if k == "ninjs" else "xml", text))
+                )
             else:
                 items.append(Item(cid, story, k, split, when, title, outlet, text=text))
         words = sum(len(x.split()) for x in p)

@@ -43,6 +43,7 @@ def article_of(it: Item) -> ArticleIn:
     return ArticleIn(
         id=it.id, text=it.text, html=it.html, title=it.title, outlet=it.outlet,
         published_at=it.published.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        **({it.wire[0]: it.wire[1]} if it.wire else {}),
     )  # fmt: skip
 
 
@@ -68,7 +69,11 @@ def run_service(
 
 def stories_of(items: list[Item]) -> dict[str, str]:
     """The text pipeline's output per article (what `prepare` fingerprints)."""
-    return {it.id: story_text(it.text, it.html, it.title) for it in items}
+    out = {}
+    for it in items:
+        content = article_of(it).content()  # a wire delivery is read as the service reads it
+        out[it.id] = story_text(content.text, content.html, content.title)
+    return out
 
 
 def run_prepared(

@@ -36,9 +36,11 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
+from . import wire_shapes
+
 COPY_KINDS = (
     "boilerplate", "headline", "cut80", "cut50", "cut30", "brief", "local_top", "local_end", "reorder",
-    "copyedit", "html", "unicode",
+    "copyedit", "html", "unicode", "hardwrap", "ninjs", "nitf",
 )  # fmt: skip
 NEGATIVE_KINDS = ("lookalike", "recurring")
 
@@ -344,7 +346,8 @@ class Context:
 COPIERS: dict[str, Callable] = {
     "boilerplate": boilerplate, "headline": headline, "cut80": cut(0.8), "cut50": cut(0.5), "cut30": cut(0.3),
     "brief": brief, "local_top": local_top, "local_end": local_end, "reorder": reorder, "copyedit": copyedit,
-    "html": html, "unicode": unicode,
+    "html": html, "unicode": unicode, "hardwrap": wire_shapes.hardwrap, "ninjs": wire_shapes.ninjs,
+    "nitf": wire_shapes.nitf,
 }  # fmt: skip
 
 

@@ -181,3 +181,26 @@ def test_lead_sketch_is_the_sketch_of_the_first_words(words):
     lead = shingle_hashes(text.split()[: PARAMS.lead_tokens], PARAMS.shingle_size)
     assert fp.lead_signature == (minhash(lead, PARAMS.lead_perm, PARAMS.seed + 1) & 0xFFFF).astype("<u2").tobytes()
     assert fp.shingles == shingle_hashes(text.split(), PARAMS.shingle_size).size
+
+
+def test_two_stories_quoting_the_same_statement_stay_apart_while_copies_do_not():
+    """The body sketch leaves quotations out: agencies quote the same statement in stories of their own."""
+    quote = (
+        "“NATO's door is open, remains open, and that is our commitment, and we will not let anyone close it, "
+        "whatever Moscow demands of us in the talks that are to come in Geneva and in Brussels,” Blinken said."
+    )
+    afp = (
+        "The United States delivered its reply on Wednesday in co-ordination with its allies in Europe, rejecting "
+        "any ban on Ukraine but offering what it called a new diplomatic path out of the crisis over the border. "
+        + quote
+    )
+    reuters = (
+        "Washington handed Moscow a written answer to its demands for security guarantees this week, and officials "
+        "in several capitals said privately that they expected little from the next round of meetings. " + quote
+    )
+    a, b = (fingerprint_text(t, PARAMS) for t in (afp, reuters))
+    assert jaccard(a.signature, b.signature) < 0.2
+    plain = (fingerprint_text(t.replace("“", "").replace("”", ""), PARAMS) for t in (afp, reuters))
+    assert jaccard(*(fp.signature for fp in plain)) > 0.4  # without the quotation marks they look alike
+    copy = fingerprint_text("Updated at 10:00. " + afp, PARAMS)
+    assert jaccard(a.signature, copy.signature) > 0.6
