@@ -2,6 +2,8 @@
 
 Full run (default): about 15-25 minutes on 2 cores. `--quick`: a smoke run of well under a minute, with small
 sizes and the Python load generator, that proves every part still works; its figures mean nothing.
+The figures record the commit they were measured on (and whether the measured code differed from it);
+tests/test_results_fresh.py fails when results/bench.json is older than the code it measures.
 """
 
 from __future__ import annotations
@@ -19,22 +21,27 @@ from dedupe.service import params_from
 from . import backfill, fingerprint, http, index
 from .corpus import Corpus
 from .report import markdown
+from .util import git_state
 
 ROOT = Path(__file__).resolve().parent.parent
 
 FULL = {
     "fp_articles": 1000,
+    "fp_real": 1000,
+    "fp_cjk": 410,  # the 41 Chinese and Japanese pages, ten times over
     "fp_runs": 5,
     "sizes": [10_000, 100_000, 1_000_000],
     "ds_sizes": [10_000, 100_000],
     "index_runs": 5,
-    "index_per_run": 1000,
+    "index_per_run": 600,
+    "index_pool": None,  # every real article is a source of the realistic bulk
     "http_requests": 10_000,
     "http_runs": 5,
     "backfill": 100_000,
 }
-QUICK = {"fp_articles": 60, "fp_runs": 3, "sizes": [2_000], "ds_sizes": [2_000], "index_runs": 3,
-         "index_per_run": 100, "http_requests": 200, "http_runs": 1, "backfill": 300}  # fmt: skip
+QUICK = {"fp_articles": 60, "fp_real": 30, "fp_cjk": 20, "fp_runs": 3, "sizes": [2_000], "ds_sizes": [2_000],
+         "index_runs": 3, "index_per_run": 100, "index_pool": 150, "http_requests": 200, "http_runs": 1,
+         "backfill": 300}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,22 +61,25 @@ def main(argv: list[str] | None = None) -> int:
     params = params_from(Settings())  # the shipped defaults
     results: dict = {"mode": "quick" if args.quick else "full", "config": cfg, "params": params.describe(),
                      "machine": {"python": sys.version.split()[0], "platform": platform.platform(),
-                                 "cores": __import__("os").cpu_count()}}  # fmt: skip
+                                 "cores": __import__("os").cpu_count()},
+               "git": git_state(ROOT)}  # fmt: skip
     started = time.perf_counter()
 
     if "fingerprint" in parts:
         print("1. fingerprinting (one core)", flush=True)
         arts = list(corpus.articles(cfg["fp_articles"], prefix="fp"))
-        results["fingerprint"] = r = fingerprint.run(arts, cfg["fp_runs"], params)
-        print(f"  ours {r['ours_per_s']:,.0f}/s, naive datasketch {r['naive_per_s']:,.0f}/s, "
-              f"ratio {r['ratio']:.1f}x (median words {r['median_words']:.0f})", flush=True)  # fmt: skip
+        results["fingerprint"] = r = fingerprint.run(arts, cfg["fp_runs"], params, real=cfg["fp_real"],
+                                                     cjk=cfg["fp_cjk"])  # fmt: skip
+        for name in ("synthetic", "real_english", "cjk"):
+            c = r[name]
+            print(f"  {name}: ours {c['ours_per_s']:,.0f}/s, datasketch best {c['datasketch_best_per_s']:,.0f}/s "
+                  f"({c['ratio_best']:.1f}x), naive {c['datasketch_naive_per_s']:,.0f}/s ({c['ratio_naive']:.1f}x), "
+                  f"median {c['median_size']:.0f} {c['unit']}", flush=True)  # fmt: skip
 
     if "index" in parts:
         print("2. index check-and-insert", flush=True)
-        need = len(cfg["sizes"]) * cfg["index_runs"] * cfg["index_per_run"]
-        m = index.measured(corpus.articles(need, prefix="ix"), params)
-        results["index"] = index.run(m, cfg["sizes"], cfg["ds_sizes"], cfg["index_runs"], cfg["index_per_run"],
-                                     log=lambda s: print(s, flush=True))  # fmt: skip
+        results["index"] = index.run(cfg["sizes"], cfg["ds_sizes"], cfg["index_runs"], cfg["index_per_run"],
+                                     pool=cfg["index_pool"], log=lambda s: print(s, flush=True))  # fmt: skip
 
     if "http" in parts:
         print("3. end to end over HTTP (gunicorn -w 2)", flush=True)

@@ -84,3 +84,20 @@ class Stopwatch:
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.t0
+
+
+#: What the benchmark measures: a result is stale when one of these changed after the commit it records.
+MEASURED_PATHS = ("dedupe/", "bench/", "app.py", "gunicorn.conf.py", "requirements.txt")
+
+
+def git_state(root: Path) -> dict:
+    """The commit the figures are measured on, and whether the measured code differed from it (dirty)."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        out = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+        return out.stdout.strip() if out.returncode == 0 else ""
+
+    commit = git("rev-parse", "HEAD")
+    changed = git("status", "--porcelain", "--", *MEASURED_PATHS)
+    return {"commit": commit or None, "dirty": bool(changed), "dirty_files": changed.splitlines()[:20]}

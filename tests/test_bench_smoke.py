@@ -23,11 +23,22 @@ def test_quick_benchmark_runs_and_writes_figures(tmp_path: Path) -> None:
     )  # fmt: skip
     assert out.returncode == 0, out.stderr[-3000:]
     figures = json.loads((tmp_path / "bench-quick.json").read_text())
-    assert figures["fingerprint"]["ours_per_s"] > 0 and figures["fingerprint"]["naive_per_s"] > 0
+    assert len(figures["git"]["commit"]) == 40 and isinstance(figures["git"]["dirty"], bool)  # what was measured
+    for corpus in ("synthetic", "real_english", "cjk"):  # ours and both datasketch uses, paired in every run
+        fp = figures["fingerprint"][corpus]
+        assert fp["ours_per_s"] > 0 and fp["datasketch_best_per_s"] > 0 and fp["datasketch_naive_per_s"] > 0
+        assert all(r["ratio_best"] > 0 for r in fp["runs"]) and fp["articles"] > 0
+    assert set(figures["fingerprint"]["stage_us"]["synthetic"]) == {
+        "normalise", "paragraphs and furniture", "tokens", "shingles", "minhash", "sentences+figures"
+    }  # fmt: skip
     ours = next(iter(figures["index"]["ours"].values()))
     assert ours["round_trips_per_check"] == 1.0
     assert ours["checks_per_s"] > 0 and ours["bytes_per_article"] > 0
-    assert next(iter(figures["index"]["datasketch"].values()))["checks_per_s"] > 0
+    assert ours["matched_share"] > 0.2, ours  # the realistic bulk: checks meet their copies
+    assert ours["ratio_best"] > 0 and ours["ratio_naive"] > 0
+    for name in ("datasketch_best", "datasketch_naive"):
+        peer = next(iter(figures["index"][name].values()))
+        assert peer["checks_per_s"] > 0 and peer["indexed"] == ours["indexed"], peer
     assert figures["http"]["service"]["req_per_s"] > 0 and figures["http"]["trivial"]["req_per_s"] > 0
     assert figures["http"]["service"]["failed"] == 0
     ablations = figures["http"]["ablations"]  # the service with parts taken away answers too, and in full
