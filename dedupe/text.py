@@ -66,7 +66,7 @@ _CLOSERS = "\"'”’»)]）」』】 \t"
 # Wire-format lines that carry no story: "(MORE)", "-0-", "END", "Reuter", slug and header lines
 # ("AP-NY-01-27-22 1132EST", "BC-Russia-US,0512", "a0123 4 i BC-..."), service notes "((...))", "(Writing by ...)".
 _WIRE_LINE = re.compile(
-    r"""(?:\(?more\)? | -+\s*0\s*-+ | #+ | end | reuters? | ap | afp | dpa | nnnn | =+ | \.{3}
+    r"""(?:\(?more\)? | -+\s*0\s*-+ | \#+ | end | reuters? | ap | afp | dpa | nnnn | =+ | \.{3}
       | [a-z]\d{4}\s.{0,40} | (?:ap|upi|bc)-[\w/.,\-]{2,60} | \(\(.*\)\) | \(\w[^()]{0,60}(?:by|editing)\b[^()]*\)
       | \d{2}-\d{2}-\d{2,4}\s+\d{4}\s*(?:[A-Z]{2,4})? | [A-Z]{2,}-[A-Z]{2,}-\d{2}-\d{2}-\d{2}.*
       | copyright\s.{0,80} | \(c\)\s.{0,80} | ©.{0,80})""",
@@ -167,10 +167,10 @@ def _wrap_width(lines: list[str]) -> int:
 
     Hard-wrapped: many lines end near one width (<= 110) in the middle of a sentence.
     """
-    lengths = [len(line) for line in lines if line.strip()]
+    lengths = sorted(len(line) for line in lines if line.strip())
     if len(lengths) < 4:
         return 0
-    width = max(lengths)
+    width = lengths[(len(lengths) - 1) * 9 // 10]  # a headline or a slug line may be longer than the wrap
     if width > 110:
         return 0
     full = [line for line in lines if len(line) >= width - 16 and line.strip()]
@@ -188,13 +188,15 @@ def paragraphs(text: str) -> list[str]:
     indents = width and any(line[:1] in (" ", "\t", "\u3000") for line in lines if line.strip())
     out: list[str] = []
     current: list[str] = []
+    previous = ""  # the last line as laid out (its indentation counts towards the width)
     for line in lines:
         stripped = line.strip()
-        if current and (not stripped or not width or _breaks(current[-1], line, stripped, width, indents)):
+        if current and (not stripped or not width or _breaks(previous, line, stripped, width, indents)):
             out.append(" ".join(current))
             current = []
         if stripped:
             current.append(stripped)
+            previous = line.expandtabs(8)
     if current:
         out.append(" ".join(current))
     return out
@@ -205,7 +207,9 @@ def _breaks(previous: str, line: str, stripped: str, width: int, indents: bool) 
     if indents and line[:1] in (" ", "\t", "\u3000"):
         return True
     first = stripped.split(" ", 1)[0]
-    return len(previous) + 1 + len(first) < width - 2 and previous.rstrip(_CLOSERS).endswith(SENTENCE_ENDS)
+    if len(previous) > width + 2:  # longer than the wrap: a headline or slug line set on its own
+        return True
+    return len(previous) + 1 + len(first) < width - 2  # the next word would have fitted: the break is meant
 
 
 def is_furniture(paragraph: str, edge: bool = True) -> bool:
@@ -258,6 +262,8 @@ def story_paragraphs(text: str, title: str | None = None) -> list[str]:
         return bool(title_key) and len(p) <= 2 * len(title_key) + 10 and _key(p) == title_key
 
     body = [p for p in kept if not is_label(p) and not is_title(p)]
+    if len(kept) - len(body) > max(8, len(body)):  # mostly "labels": lines of a layout not recognised, not labels
+        body = [p for p in kept if not is_title(p)]
     if not _at_least(body, MIN_STORY_WORDS):  # a flash or a brief: its short lines are the story
         labels = [p for p in kept if not is_title(p)] or kept
         body = labels if _at_least(labels, MIN_FLASH_WORDS) else body

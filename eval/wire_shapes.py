@@ -22,7 +22,7 @@ def hardwrap(paras: list[str], title: str, rng: random.Random, ctx: Any) -> str:
     width, indent = rng.randint(58, 78), rng.random() < 0.6
     agency = rng.choice(AGENCIES)
     slug = "-".join(title.split()[:3]) or "Story"
-    head = [f"\x01a{rng.randint(1000, 9999)} 4 i BC-{slug},{rng.randint(300, 900):04d}", f"\x02{title}", ""]
+    head = [f"\x01a{rng.randint(1000, 9999)} 4 i BC-{slug},{rng.randint(300, 900):04d}", f"\x02{title}", "", ""]
     dateline = f"{rng.choice(CITIES)}, {rng.choice(MONTHS)} {rng.randint(1, 28)} ({agency}) - "
     body: list[str] = []
     for i, para in enumerate(paras):

@@ -216,6 +216,9 @@ def test_hard_wrapped_paragraphs_are_joined_and_wire_markers_dropped():
         "Wednesday.\n"
         "(MORE)\n"
         " REUTER\n"
+        "-0-\n"
+        "###\n"
+        "END\n"
     )
     assert story_paragraphs(wire) == [
         "Russia said on Thursday that the United States had failed to address its main security concerns but left "
@@ -264,3 +267,8 @@ def test_furniture_of_other_languages_is_removed(line):
         PARAGRAPH,
         PARAGRAPH.replace("Lavrov", "Peskov"),
     ]
+
+
+@pytest.mark.parametrize("marker", ["END", "(MORE)", "-0-", "###", "REUTER", "AP-NY-01-27-22 1132EST", "nnnn"])
+def test_wire_marker_lines_are_not_part_of_a_flash(marker):
+    assert story_text(f"Breaking: 3 hurt in Paris bus crash\n{marker}\n") == "Breaking: 3 hurt in Paris bus crash"
