@@ -1,4 +1,5 @@
-"""`python -m bench [--quick]`: the four benchmarks of issue 4, figures printed and written to results/.
+"""`python -m bench [--quick]`: the four benchmarks of issue 4, figures printed and written to
+results/local/ (git-ignored), or with --update-results to the committed results/.
 
 Full run (default): about 15-25 minutes on 2 cores. `--quick`: a smoke run of well under a minute, with small
 sizes and the Python load generator, that proves every part still works; its figures mean nothing.
@@ -47,7 +48,8 @@ QUICK = {"fp_articles": 60, "fp_real": 30, "fp_cjk": 20, "fp_runs": 3, "sizes": 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     ap.add_argument("--quick", action="store_true", help="smoke run: tiny sizes, seconds not minutes")
-    ap.add_argument("--out", default=str(ROOT / "results"), help="folder for bench.md and bench.json")
+    ap.add_argument("--out", default=None, help="folder for bench.md and bench.json (default results/local)")
+    ap.add_argument("--update-results", action="store_true", help="write the committed results/bench.*")
     ap.add_argument("--only", default="fingerprint,index,http,backfill", help="comma-separated parts to run")
     ap.add_argument("--ds-max", type=int, default=None, help="largest datasketch index size (full default 100k)")
     ap.add_argument("--no-wrk", action="store_true", help="use the Python load generator even if wrk is there")
@@ -93,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         results["backfill"] = backfill.run(corpus, cfg["backfill"], log=lambda s: print(s, flush=True))
 
     results["seconds"] = time.perf_counter() - started
-    out = Path(args.out)
+    out = Path(args.out or ROOT / ("results" if args.update_results else "results/local"))
     out.mkdir(parents=True, exist_ok=True)
     stem = "bench-quick" if args.quick else "bench"
     (out / f"{stem}.json").write_text(json.dumps(results, indent=1, default=str) + "\n")

@@ -52,6 +52,8 @@ class Settings:
     max_matches: int = 10
     # HTTP
     max_body_bytes: int = 2_000_000
+    max_batch: int = 500  # articles per POST /v1/check/batch
+    max_batch_bytes: int = 20_000_000  # a batch body larger than this gets 413
     api_keys: tuple[str, ...] = field(default_factory=tuple, repr=False)  # secrets: never in a repr or a log
     webhook_secrets: tuple[str, ...] = field(default_factory=tuple, repr=False)
     webhook_dedupe_hours: float = 72.0  # how long a processed webhook-id is remembered
@@ -115,6 +117,8 @@ class Settings:
             problems.append("DEDUPE_EXPECTED_ARTICLES must be at least 1")
         if self.max_body_bytes < 1024:
             problems.append("DEDUPE_MAX_BODY_BYTES must be at least 1024")
+        if self.max_batch < 1 or self.max_batch_bytes < 1024:
+            problems.append("DEDUPE_MAX_BATCH must be at least 1 and DEDUPE_MAX_BATCH_BYTES at least 1024")
         # Operations
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             problems.append("DEDUPE_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import redis
-from flask import Flask, Response, g, jsonify
+from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from .index import IndexMismatch
@@ -118,7 +118,7 @@ def register(app: Flask, on_redis_error=None) -> None:
         codes = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large", 415: "unsupported_media_type"}
         message = exc.description or exc.name
         if status == 413:
-            message = f"request body is larger than {app.config.get('MAX_CONTENT_LENGTH')} bytes"
+            message = f"request body is larger than {request.max_content_length} bytes"  # a batch has its own
         response = error_response(status, codes.get(status, exc.name.lower().replace(" ", "_")), message)
         if status == 405 and exc.get_response().headers.get("Allow"):
             response.headers["Allow"] = exc.get_response().headers["Allow"]

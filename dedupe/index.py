@@ -253,18 +253,38 @@ class RedisIndex:
         return _answer(reply, fp)
 
     def check_many(
-        self, items: list[tuple[Fingerprint, ArticleMeta]], rules: Rules, *, now: float, retention_s: float
-    ) -> list[IndexAnswer]:
-        """Store a batch in order, in one pipeline: the bulk path (each article still sees the ones before)."""
-        pipe = self.client.pipeline(transaction=False)
-        for fp, meta in items:
-            self._script(keys=[self.prefix], args=self._args(fp, meta, rules, True, now, retention_s), client=pipe)
-        try:
-            replies = pipe.execute()
-        except redis.ResponseError as exc:
-            self._raise_mismatch(exc)
-            raise
+        self, items: list[tuple[Fingerprint, ArticleMeta]], rules: Rules, *, now: float, retention_s: float,
+        stores: list[bool] | None = None,
+    ) -> list[IndexAnswer]:  # fmt: skip
+        """Check a batch in order, in one pipeline: the bulk path (each article still sees the ones before).
+        Each is stored, unless `stores` (one flag per item) says only to look."""
+        calls = [
+            self._args(fp, meta, rules, True if stores is None else stores[i], now, retention_s)
+            for i, (fp, meta) in enumerate(items)
+        ]
+        replies = self._evalsha_many(calls)
+        errors = [r for r in replies if isinstance(r, redis.ResponseError)]
+        if errors:
+            self._raise_mismatch(errors[0])
+            raise errors[0]
         return [_answer(reply, fp) for reply, (fp, _) in zip(replies, items, strict=True)]
+
+    def _evalsha_many(self, calls: list[list]) -> list:
+        """One EVALSHA per call in one pipeline: one round trip (redis-py's own script pipelining sends a SCRIPT
+        EXISTS first). Calls refused because the script is not loaded (a restarted Redis) run again once loaded."""
+        replies = self._pipeline(calls)
+        missing = [i for i, r in enumerate(replies) if isinstance(r, redis.exceptions.NoScriptError)]
+        if missing:
+            self.client.script_load(_SCRIPT)
+            for i, reply in zip(missing, self._pipeline([calls[i] for i in missing]), strict=True):
+                replies[i] = reply
+        return replies
+
+    def _pipeline(self, calls: list[list]) -> list:
+        pipe = self.client.pipeline(transaction=False)
+        for args in calls:
+            pipe.evalsha(self._script.sha, 1, self.prefix, *args)
+        return pipe.execute(raise_on_error=False)
 
     # -- reads and removals ------------------------------------------------------------------
     def get(self, article_id: str) -> StoredArticle | None:

@@ -167,6 +167,8 @@ class CheckResult:
     story_id: str | None
     indexed: bool
     matches: list[Match] = field(default_factory=list)
+    words: int = 0  # words of story text kept once boilerplate is removed (what was fingerprinted)
+    warnings: list[str] = field(default_factory=list)  # e.g. the text is too short to match reliably
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

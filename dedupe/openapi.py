@@ -81,19 +81,20 @@ def spec(version: str) -> dict[str, Any]:
             "story_id": _NULLABLE_STR,
             "indexed": {"type": "boolean"},
             "matches": {"type": "array", "items": {"$ref": "#/components/schemas/Match"}},
+            "words": {"type": "integer", "minimum": 0, "description": "Words of story text kept (fingerprinted)."},
+            "warnings": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Problems short of an error, e.g. a text too short to match reliably.",
+            },
         },
     }
-    error = {
+    error_body = {
         "type": "object",
-        "required": ["error"],
-        "properties": {
-            "error": {
-                "type": "object",
-                "required": ["code", "message"],
-                "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}},
-            }
-        },
+        "required": ["code", "message"],
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}},
     }
+    error = {"type": "object", "required": ["error"], "properties": {"error": error_body}}
     event = {
         "type": "object",
         "required": ["type", "data"],
@@ -131,6 +132,7 @@ def spec(version: str) -> dict[str, Any]:
                 "Story": story,
                 "Error": error,
                 "WebhookEvent": event,
+                **_batch_schemas(error_body),
             },
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
@@ -146,6 +148,7 @@ def spec(version: str) -> dict[str, Any]:
                     "responses": {"200": _ok("CheckResult", "The verdict, matches best first."), **common},
                 }
             },
+            "/v1/check/batch": _batch_path(common),
             "/v1/articles/{article_id}": {
                 "parameters": article_id,
                 "get": {
@@ -222,4 +225,47 @@ def spec(version: str) -> dict[str, Any]:
                 }
             },
         },
+    }
+
+
+def _batch_schemas(error_body: dict[str, Any]) -> dict[str, Any]:
+    item_error = {
+        "type": "object",
+        "required": ["index", "id", "error"],
+        "properties": {
+            "index": {"type": "integer", "minimum": 0, "description": "The item's place in the batch, from 0."},
+            "id": {**_NULLABLE_STR, "description": "The item's id, when it had one."},
+            "error": error_body,
+        },
+    }
+    one = {"oneOf": [{"$ref": "#/components/schemas/CheckResult"}, {"$ref": "#/components/schemas/ItemError"}]}
+    batch = {"type": "object", "required": ["results"], "properties": {"results": {"type": "array", "items": one}}}
+    return {"ItemError": item_error, "BatchResult": batch}
+
+
+def _batch_path(common: dict[str, Any]) -> dict[str, Any]:
+    # any array: each item is meant to be an ArticleIn, and one that is not is answered with an ItemError
+    articles = {"type": "array", "items": {"description": "An ArticleIn (a /v1/check body); else an ItemError."}}
+    return {
+        "post": {
+            "summary": "Check many articles in order, in one round trip; one answer per article, in its place.",
+            "description": "A JSON array of /v1/check bodies, or NDJSON (one a line), up to DEDUPE_MAX_BATCH "
+            "articles and DEDUPE_MAX_BATCH_BYTES. Each article sees those before it. An invalid item gets an "
+            "ItemError in its place and never fails the others; a Redis failure fails the whole batch (503).",
+            "security": [{"bearer": []}, {}],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": articles},
+                    "application/x-ndjson": {"schema": {"type": "string", "description": "One article a line."}},
+                },
+            },
+            "responses": {
+                "200": _ok("BatchResult", "One CheckResult or ItemError per article, in order."),
+                **common,
+                "413": _error("More than DEDUPE_MAX_BATCH articles, or a body over DEDUPE_MAX_BATCH_BYTES."),
+                "415": _error("Neither application/json nor application/x-ndjson."),
+                "422": _error("The body is not a JSON array."),
+            },
+        }
     }

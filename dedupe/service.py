@@ -8,12 +8,13 @@ by publication time, or by arrival when either date is missing or the dates are 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from .config import Settings
 from .errors import InvalidField, NotFound
 from .fingerprint import Fingerprint, Params, fingerprint_text
 from .index import ArticleMeta, Candidate, Event, IndexAnswer, RedisIndex, Rules
+from .metadata import with_page_metadata
 from .models import ArticleIn, CheckResult, Match, StoredArticle, format_time
 from .text import story_text
 
@@ -56,7 +57,9 @@ def is_duplicate(answer: IndexAnswer) -> bool:
 
 
 def prepare(article: ArticleIn, params: Params, now: float) -> tuple[Fingerprint, ArticleMeta]:
-    """Text to fingerprint: the CPU-bound half of a check, with no I/O, so it can run in another process."""
+    """Text to fingerprint: the CPU-bound half of a check, with no I/O, so it can run in another process.
+    An HTML page's own title and publication time stand in for those the caller did not give."""
+    article = with_page_metadata(article)
     story = story_text(article.text, article.html, article.title)
     try:
         fp = fingerprint_text(story, params)
@@ -71,7 +74,15 @@ def prepare(article: ArticleIn, params: Params, now: float) -> tuple[Fingerprint
     return fp, meta
 
 
-def _result(article_id: str, answer: IndexAnswer, stored: bool) -> CheckResult:
+def short_text_warnings(fp: Fingerprint, rules: Rules) -> list[str]:
+    """Below the size where containment counts, only a near-verbatim copy is ever found: say so."""
+    if fp.shingles >= rules.containment_min_shingles:
+        return []
+    need = rules.containment_min_shingles + fp.params.shingle_size - 1
+    return [f"text too short to match reliably: {fp.words} words (only near-verbatim copies are found below {need})"]
+
+
+def _result(article_id: str, answer: IndexAnswer, stored: bool, fp: Fingerprint, rules: Rules) -> CheckResult:
     return CheckResult(
         id=article_id,
         duplicate=is_duplicate(answer),
@@ -84,6 +95,8 @@ def _result(article_id: str, answer: IndexAnswer, stored: bool) -> CheckResult:
                   sentences=m.sentences)
             for m in answer.matches
         ],
+        words=fp.words,
+        warnings=short_text_warnings(fp, rules),
     )  # fmt: skip
 
 
@@ -102,7 +115,27 @@ class Deduplicator:
         store = article.index if store is None else store
         fp, meta = self.prepare(article)
         answer = self.index.check(fp, meta, self.rules, store=store, now=self.clock(), retention_s=self.retention_s)
-        return _result(article.id, answer, store)
+        return _result(article.id, answer, store, fp, self.rules)
+
+    def check_batch(self, articles: Sequence[ArticleIn]) -> list[CheckResult | InvalidField]:
+        """Check articles in order (each sees those before it), the valid ones in one round trip; an article
+        without story text gets its error in its place. A Redis failure raises: nothing is half-answered."""
+        prepared = [self._prepare_or_error(article) for article in articles]
+        todo = [(p, a) for p, a in zip(prepared, articles, strict=True) if not isinstance(p, InvalidField)]
+        answers = self.index.check_many(
+            [p for p, _ in todo], self.rules, now=self.clock(), retention_s=self.retention_s,
+            stores=[a.index for _, a in todo],
+        ) if todo else []  # fmt: skip
+        results = iter(
+            _result(a.id, answer, a.index, p[0], self.rules) for (p, a), answer in zip(todo, answers, strict=True)
+        )
+        return [p if isinstance(p, InvalidField) else next(results) for p in prepared]
+
+    def _prepare_or_error(self, article: ArticleIn) -> tuple[Fingerprint, ArticleMeta] | InvalidField:
+        try:
+            return self.prepare(article)
+        except InvalidField as exc:
+            return exc
 
     def store_event(self, article: ArticleIn, event: Event) -> tuple[str, CheckResult | None]:
         """Check and store a webhook's article: ("applied", result), ("stale", None) when a later event for
@@ -115,8 +148,8 @@ class Deduplicator:
             return "stale", None
         if answer.status == "replayed":  # stored by the first delivery: look it up, without side effects
             answer = self.index.check(fp, meta, self.rules, store=False, now=self.clock(), retention_s=self.retention_s)
-            return "replayed", _result(article.id, answer, True)
-        return "applied", _result(article.id, answer, True)
+            return "replayed", _result(article.id, answer, True, fp, self.rules)
+        return "applied", _result(article.id, answer, True, fp, self.rules)
 
     def delete_event(self, article_id: str, event: Event) -> str:
         """Forget an article for a webhook: "deleted", "absent", "stale" or "replayed" (see RedisIndex.delete)."""

@@ -5,8 +5,8 @@
     python -m eval --split dev     # the tuning split (what `python -m eval.tune` searches on)
 
 The service runs through its production path (Deduplicator.check against a private redis-server, published_at
-set, publication order) at the shipped defaults (Settings(), params_from). Writes results/eval.md and
-results/eval.json.
+set, publication order) at the shipped defaults (Settings(), params_from). Writes results/local/eval.md
+and .json (git-ignored); --update-results writes the committed results/eval.md and results/eval.json.
 """
 
 from __future__ import annotations
@@ -118,8 +118,10 @@ def main() -> None:
     ap.add_argument("--split", default="test", choices=["test", "dev", "all"], help="test = held out")
     ap.add_argument("--seed", type=int, default=2017)
     ap.add_argument("--no-baselines", action="store_true")
-    ap.add_argument("--out", type=Path, default=RESULTS / "eval.md")
+    ap.add_argument("--out", type=Path, default=None, help="default: results/local/eval.md (git-ignored)")
+    ap.add_argument("--update-results", action="store_true", help="write the committed results/eval.md")
     args = ap.parse_args()
+    args.out = args.out or (RESULTS if args.update_results else RESULTS / "local") / "eval.md"
     res = evaluate(args.split, None if args.full else args.sample, not args.no_baselines, args.seed)
     text = table(res)
     print(text)

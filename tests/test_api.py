@@ -29,7 +29,7 @@ def test_check_answer_has_every_documented_field(client):
     check(client, "a", ORIGINAL, title="Russia says", url="https://afp.example/a", outlet="AFP",
           published_at="2022-01-27T10:00:00+03:00")  # fmt: skip
     result = check(client, "b", COPY, published_at="2022-01-27T12:00:00Z")
-    assert set(result) == {"id", "duplicate", "story_id", "indexed", "matches"}
+    assert set(result) == {"id", "duplicate", "story_id", "indexed", "matches", "words", "warnings"}
     assert result["id"] == "b"
     (match,) = result["matches"]
     assert set(match) == MATCH_FIELDS
@@ -121,7 +121,8 @@ def test_index_false_looks_without_storing(client, redis_client):
 
 def test_index_false_on_an_empty_index_stores_nothing(client, redis_client):
     result = check(client, "a", ORIGINAL, index=False)
-    assert result == {"id": "a", "duplicate": False, "story_id": None, "indexed": False, "matches": []}
+    assert result == {"id": "a", "duplicate": False, "story_id": None, "indexed": False, "matches": [],
+                      "words": result["words"], "warnings": []}  # fmt: skip
     assert client.get("/v1/articles/a").status_code == 404
 
 
