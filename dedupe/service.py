@@ -60,16 +60,18 @@ def prepare(article: ArticleIn, params: Params, now: float) -> tuple[Fingerprint
     """Text to fingerprint: the CPU-bound half of a check, with no I/O, so it can run in another process.
     An HTML page's own title and publication time stand in for those the caller did not give."""
     article = with_page_metadata(article)
-    story = story_text(article.text, article.html, article.title)
+    content = article.content()  # a ninjs or XML wire item fills what the caller left out
+    story = story_text(content.text, content.html, content.title)
     try:
         fp = fingerprint_text(story, params)
     except ValueError:  # no words
-        field = "text" if article.text and article.text.strip() else "html"
+        field = next(f for f in ("text", "html", "ninjs", "xml") if getattr(article, f) is not None)
         raise InvalidField(field, "no story text is left once boilerplate is removed") from None
-    published = article.published_ts
+    published = content.published_ts
     meta = ArticleMeta(
         id=article.id, ts=published if published is not None else now, has_published=published is not None,
-        published_at=format_time(published), title=article.title, url=article.url, outlet=article.outlet,
+        published_at=format_time(published), title=content.title, url=article.url, outlet=article.outlet,
+        wire_id=content.wire_id,
     )  # fmt: skip
     return fp, meta
 
