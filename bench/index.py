@@ -274,8 +274,8 @@ def run(sizes: list[int], ds_sizes: list[int], runs: int, per_run: int, pool: in
                     load_s[name] += time.perf_counter() - t
                     loaded_at[name] += len(batch)
             for name in active:
-                if loaded_at[name] != systems["ours"].count() and name != "ours":
-                    raise RuntimeError(f"{name} holds {loaded_at[name]} bulk articles, ours {systems['ours'].count()}")
+                if loaded_at[name] != loaded_at["ours"]:
+                    raise RuntimeError(f"{name} holds {loaded_at[name]} bulk articles, ours {loaded_at['ours']}")
             rows = {name: [] for name in active}
             for r in range(runs):
                 made = [stream.next(MEASURED_MIX, remember=False) for _ in range(per_run)]
