@@ -52,3 +52,20 @@ def test_the_service_finds_more_real_copies_than_every_baseline(held_out):
 def test_the_floor_fails_when_the_rule_is_mutated(overrides):
     mutated = replace(Settings(), **overrides)
     assert floor_failures(real.evaluate("test", settings=mutated, baselines=False)) != []
+
+
+def test_generated_copies_of_real_cjk_and_thai_pages_are_found():
+    """Chinese, Japanese and Thai: briefs, furniture, hard wraps at 30-40 characters, traditional/simplified."""
+    from dedupe.config import Settings
+    from eval import cjk
+    from eval.metrics import score
+    from eval.service_run import private_redis
+
+    items = cjk.build("all")
+    with private_redis() as client:
+        preds, refused = real.run(items, set(), client, Settings())
+    s = score(items, preds)
+    assert refused == []
+    assert s["precision"] >= 0.98
+    assert s["recall"] >= 0.93
+    assert all(k["recall"] >= 0.9 for kind, k in s["kinds"].items() if kind in cjk.KINDS), s["kinds"]
