@@ -55,7 +55,8 @@ def build_services(settings: Settings, client: redis.Redis | None = None) -> Ser
 
     client = client or connect(settings)
     params = params_from(settings)
-    index = RedisIndex(client, params, settings.namespace, bucket_bits_for(settings.expected_articles, params))
+    bits = bucket_bits_for(settings.expected_articles, params)
+    index = RedisIndex(client, params, settings.namespace, bits, store_text=settings.store_text)
     try:
         index.ensure()
     except redis.RedisError as exc:  # start anyway: /readyz says 503 and the check script initialises later

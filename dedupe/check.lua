@@ -17,6 +17,9 @@
 --          v:<id>      string  last webhook event time applied to an external id (":d" after a delete)
 --          wh:<hash>   string  a webhook delivery applied ("done"), then its stored answer
 --          w:<wire id> string  the story of a wire item (ninjs uri, NewsML guid, NITF doc-id): its versions join it
+--          t:<n>       string  the article's story text, zlib-compressed (DEDUPE_STORE_TEXT): the view's copy page
+--          u           hash    URL -> n: the view's search by URL (the last article stored with that URL)
+--          recent      zset    member story id, score arrival time of its last stored copy: the view's recent stories
 -- A band key is the band's rows of the 16-bit signature itself (3 rows = 6 bytes), so the bands of a
 -- stored article are derived from its signature and never stored twice. Its first sentences' 32-bit hashes
 -- (4 bytes) are bucket keys too: a copy that shares whole sentences is a candidate whatever its Jaccard.
@@ -129,14 +132,27 @@ local function link(n, sig, sents)
   return table.concat(flags)
 end
 
+-- The view's indexes: a URL names its article, a story is listed among recent ones while it has copies.
+local function index_url(n, old_url, url)
+  if old_url and old_url ~= '' and old_url ~= url and redis.call('HGET', P .. 'u', old_url) == tostring(n) then
+    redis.call('HDEL', P .. 'u', old_url)
+  end
+  if url and url ~= '' then redis.call('HSET', P .. 'u', url, n) end
+end
+local function left_story(story)
+  if redis.call('EXISTS', P .. 's:' .. story) == 0 then redis.call('ZREM', P .. 'recent', story) end
+end
+
 local function remove(n)
   local rec = load(n)
   if rec then
     unlink(n, rec[SIG], rec[SENTS], rec[LINKED])
     redis.call('HDEL', P .. 'ids', rec[ID])
     redis.call('ZREM', P .. 's:' .. rec[STORY], pad(n))
+    index_url(n, rec[URL], nil)
+    left_story(rec[STORY])
   end
-  redis.call('DEL', P .. 'a:' .. n)
+  redis.call('DEL', P .. 'a:' .. n, P .. 't:' .. n)
   redis.call('ZREM', P .. 'age', n)
 end
 
@@ -196,7 +212,7 @@ end
 -- mode store | look
 -- ARGV: mode, params, epoch, bucket_bits, layout, id, sig, size, ts, hp, pub, title, url, outlet, now,
 --       rules, purge_cutoff, purge_limit, event time (or ''), its TTL, delivery key (or ''), its TTL,
---       sentences, numbers, wire id (or ''), wire TTL
+--       sentences, numbers, wire id (or ''), wire TTL, story text (compressed, or '' when not kept)
 -- sig: the body signature, then the lead signature (16-bit slots). sentences: 32-bit sentence hashes (lowest
 -- bit: a quotation); numbers: 16-bit hashes of the numbers. rules: see RULES below.
 local have = meta[3]
@@ -214,6 +230,7 @@ if store and stale(ARGV[6], ARGV[19], ARGV[20], false) then
 end
 local id, sig, size, ts_s, hp, now = ARGV[6], ARGV[7], tonumber(ARGV[8]), ARGV[9], ARGV[10], ARGV[15]
 local sents, nums, wire, wire_ttl = ARGV[23] or '', ARGV[24] or '', ARGV[25] or '', tonumber(ARGV[26] or 0)
+local text = ARGV[27] or ''
 -- RULES, in order: jaccard_min, containment_min, containment_min_size, window_s, max_matches, max_candidates,
 -- lead_jaccard_min, lead_containment_min, z, sentences_min, sentence_share_min, long_window_s, near_jaccard,
 -- near_sentence_share, numbers_min, copy_cover
@@ -374,13 +391,18 @@ if store then
   if old and old[SIG] == sig and old[SIZE] == size and old[TS] == ts_s and old[SENTS] == sents then
     status = 'unchanged'
     story = old[STORY]
+    index_url(n, old[URL], ARGV[13])
     old[TITLE], old[URL], old[OUTLET] = ARGV[12], ARGV[13], ARGV[14]
     save(n, old)
+    if text ~= '' and redis.call('EXISTS', P .. 't:' .. n) == 0 then redis.call('SET', P .. 't:' .. n, text) end
   else
     if old then
       status = 'updated'
       unlink(n, old[SIG], old[SENTS], old[LINKED])
-      if old[STORY] ~= story then redis.call('ZREM', P .. 's:' .. old[STORY], pad(n)) end
+      if old[STORY] ~= story then
+        redis.call('ZREM', P .. 's:' .. old[STORY], pad(n))
+        left_story(old[STORY])
+      end
     else
       status = 'created'
       n = redis.call('INCR', P .. 'seq')
@@ -391,6 +413,9 @@ if store then
     save(n, { id, sig, size, ts_s, hp, ARGV[11], ARGV[12], ARGV[13], ARGV[14], now, story, link(n, sig, sents),
               sents, nums, wire })
     redis.call('ZADD', P .. 's:' .. story, ts_s, pad(n))
+    redis.call('ZADD', P .. 'recent', now, story)
+    index_url(n, old and old[URL], ARGV[13])
+    if text ~= '' then redis.call('SET', P .. 't:' .. n, text) else redis.call('DEL', P .. 't:' .. n) end
   end
   if wire ~= '' and not wire_story then redis.call('SET', P .. 'w:' .. wire, story, 'EX', math.max(1, wire_ttl)) end
   mark_delivered(ARGV[21], ARGV[22])
@@ -400,6 +425,6 @@ local out = { status, n or '', story or '', ts_s, hp }
 for i = 1, math.min(#matches, max_matches) do
   local f, v = matches[i].f, matches[i].v
   out[#out + 1] = { f[ID], v.eq, f[SIZE], f[TS], f[HP], matches[i].n, f[STORY], f[TITLE], f[URL], f[OUTLET], f[PUB],
-                    v.evidence, v.relation, v.shared, v.sentences, tostring(v.c) }
+                    v.evidence, v.relation, v.shared, v.sentences, tostring(v.c), f[SENTS] or '' }
 end
 return out

@@ -27,6 +27,7 @@ class Settings:
     redis_timeout_s: float = 2.0  # socket timeout: a slow Redis fails a request, never hangs it
     retention_days: float = 30.0  # articles leave the index after this many days
     expected_articles: int = 1_000_000  # sizes the LSH buckets when an index is created (fixed afterwards)
+    store_text: bool = True  # keep each article's story text (zlib, ~2 KB) for the view's copy page
     # Detection (defaults tuned by `python -m eval`; see README "Detection quality")
     shingle_size: int = 6  # word 6-grams: names/numbers changed (templates) break more shingles than edits do
     num_perm: int = 128
@@ -61,6 +62,8 @@ class Settings:
     log_level: str = "INFO"  # DEDUPE_LOG_LEVEL: DEBUG, INFO, WARNING, ERROR
     log_format: str = "json"  # DEDUPE_LOG_FORMAT: json (one object a line) or text (for a terminal)
     rate_limit: str = ""  # DEDUPE_RATE_LIMIT per API key on /v1, e.g. "600/minute;20000/hour"; empty = off
+    # View (/ui)
+    secret_key: str = field(default="", repr=False)  # signs the view's session and CSRF tokens; empty: kept in Redis
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

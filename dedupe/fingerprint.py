@@ -271,9 +271,22 @@ def sentence_hashes(tokens: Tokens, layout: Layout | None = None) -> np.ndarray:
     bit says whether the sentence holds a quotation: two agencies quote the same statement, so a shared
     quotation is weaker evidence than a shared sentence of narrative.
     """
+    values, counts = sentence_values(tokens, layout)
+    return values[kept_sentences(values, counts)]
+
+
+def kept_sentences(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Which sentences (of sentence_values) are hashed: long enough, their first occurrence, the first MAX_SENTENCES."""
+    long = np.flatnonzero(counts >= MIN_SENTENCE_TOKENS)
+    _, index = np.unique(values[long], return_index=True)
+    return long[np.sort(index)][:MAX_SENTENCES]
+
+
+def sentence_values(tokens: Tokens, layout: Layout | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every sentence's 32-bit hash (lowest bit: it holds a quotation) and its token count, in text order."""
     classes, n = tokens.classes, tokens.hashes.size
     if n == 0:
-        return np.empty(0, dtype=np.uint32)
+        return np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.int64)
     bounds, sentence_of, first = layout or _sentences(tokens)
     counts = np.diff(np.append(first, n))
     up, down = _TOKEN_POWERS.upto(n)
@@ -287,9 +300,7 @@ def sentence_hashes(tokens: Tokens, layout: Layout | None = None) -> np.ndarray:
         owner = np.searchsorted(ids, np.searchsorted(bounds, quote_at - ended))
         owner = owner[owner < ids.size]
         values[owner] |= np.uint32(1)
-    values = values[counts >= MIN_SENTENCE_TOKENS]
-    _, index = np.unique(values, return_index=True)
-    return values[np.sort(index)][:MAX_SENTENCES]
+    return values, counts
 
 
 def number_hashes(tokens: Tokens, layout: Layout | None = None) -> np.ndarray:

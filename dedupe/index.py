@@ -72,6 +72,7 @@ class Candidate:
     relation: str = "copy"  # copy (the text was taken) | version (the same wire story, re-topped or updated)
     shared_sentences: int = 0
     sentences: int = 0  # sentences of the shorter of the two articles
+    sentence_hashes: bytes = b""  # the match's SENTS (4 bytes a sentence): for the alignment
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class IndexAnswer:
     ts: float
     has_published: bool
     matches: list[Candidate]
+    sentences: bytes = b""  # the checked article's own sentence hashes (Fingerprint.sentences)
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class ArticleMeta:
     url: str | None
     outlet: str | None
     wire_id: str | None = None
+    text: bytes = b""  # the story text, compressed (browse.pack_text): stored for the view when the index keeps texts
 
 
 def _s(value: bytes | None) -> str | None:
@@ -131,11 +134,12 @@ def _answer(reply: list, fp: Fingerprint) -> IndexAnswer:
                 has_published=row[4] == b"1", story_id=row[6].decode(), title=_s(row[7]),
                 url=_s(row[8]), outlet=_s(row[9]), published_at=_s(row[10]), evidence=row[11].decode(),
                 relation=row[12].decode(), shared_sentences=int(row[13]), sentences=int(row[14]),
+                sentence_hashes=row[16],
             )
         )  # fmt: skip
     return IndexAnswer(
         status=status, number=int(number) if number else None, story_id=story or None, ts=float(ts),
-        has_published=hp == "1", matches=matches,
+        has_published=hp == "1", matches=matches, sentences=fp.sentences,
     )  # fmt: skip
 
 
@@ -174,13 +178,16 @@ def bucket_bits_for(expected_articles: int, params: Params) -> int:
 
 
 class RedisIndex:
-    def __init__(self, client: redis.Redis, params: Params, namespace: str, bucket_bits: int = 19) -> None:
+    def __init__(
+        self, client: redis.Redis, params: Params, namespace: str, bucket_bits: int = 19, store_text: bool = True
+    ) -> None:
         if not 8 <= bucket_bits <= 24:
             raise ValueError("bucket_bits must be between 8 and 24")
         self.client = client
         self.params = params
         self.prefix = f"dd:{{{namespace}}}:"
         self.bucket_bits = bucket_bits
+        self.store_text = store_text  # DEDUPE_STORE_TEXT: keep each article's story text (t:<n>) for the view
         self._script = client.register_script(_SCRIPT)
         self._describe = params.describe()
         self._layout = params.layout()
@@ -229,6 +236,7 @@ class RedisIndex:
             int(meta.has_published), meta.published_at or "", meta.title or "", meta.url or "", meta.outlet or "",
             repr(now), _rule_text(rules), repr(now - retention_s), PURGE_PER_WRITE, version, keep, delivery, keep,
             fp.sentences, fp.numbers, meta.wire_id or "", max(1, int(retention_s)),
+            meta.text if self.store_text else b"",
         ]  # fmt: skip
 
     def _raise_mismatch(self, exc: redis.ResponseError) -> None:

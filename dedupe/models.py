@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from . import wire
+from .alignment import Alignment
 
 MAX_ID_CHARS = 256
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -158,6 +159,7 @@ class Match:
     evidence: str = ""  # what decided: jaccard | sentences | containment | lead | wire_id
     shared_sentences: int = 0  # sentences the two articles share ...
     sentences: int = 0  # ... of the shorter one's
+    alignment: Alignment | None = None  # which sentences come from it, what was added or cut
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,29 @@ from typing import Any
 from .models import ArticleIn
 
 _NULLABLE_STR = {"type": ["string", "null"]}
+_COUNT = {"type": "integer", "minimum": 0}
+#: Match.alignment: counted in hashed sentences (5 tokens or more, distinct, the first 64 of each article).
+ALIGNMENT = {
+    "type": "object",
+    "description": "How the checked article carries the match, sentence by sentence.",
+    "required": ["shared", "sentences", "match_sentences", "added_top", "added_inside", "added_end", "cut_top",
+                 "cut_after", "summary"],
+    "properties": {
+        "shared": {**_COUNT, "description": "Sentences of the checked article found in the match."},
+        "sentences": {**_COUNT, "description": "Sentences of the checked article."},
+        "match_sentences": {**_COUNT, "description": "Sentences of the match."},
+        "added_top": {**_COUNT, "description": "Sentences of its own before the first shared one."},
+        "added_inside": {**_COUNT, "description": "Sentences of its own between shared ones."},
+        "added_end": {**_COUNT, "description": "Sentences of its own after the last shared one."},
+        "cut_top": {**_COUNT, "description": "Sentences of the match before the first one it carries."},
+        "cut_after": {
+            "type": ["integer", "null"], "minimum": 1,
+            "description": "It stops after this sentence of the match (1-based) while the match goes on; else null.",
+        },
+        "summary": {"type": "string", "description": 'e.g. "shares 14 of its 16 sentences; adds 1 sentence at the '
+                    'top; stops after sentence 9 of 30".'},
+    },
+}  # fmt: skip
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -70,6 +93,7 @@ def spec(version: str) -> dict[str, Any]:
             },
             "shared_sentences": {"type": "integer", "minimum": 0, "description": "Sentences both articles hold."},
             "sentences": {"type": "integer", "minimum": 0, "description": "Sentences of the shorter article."},
+            "alignment": {"$ref": "#/components/schemas/Alignment"},
         },
     }
     result = {
@@ -128,6 +152,7 @@ def spec(version: str) -> dict[str, Any]:
                 "ArticleIn": article_schema,
                 "CheckResult": result,
                 "Match": match,
+                "Alignment": ALIGNMENT,
                 "StoredArticle": stored,
                 "Story": story,
                 "Error": error,

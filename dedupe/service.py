@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
+from .alignment import Alignment, align, unpack
+from .browse import pack_text
 from .config import Settings
 from .errors import InvalidField, NotFound
 from .fingerprint import Fingerprint, Params, fingerprint_text
@@ -51,12 +53,17 @@ def came_first(match: Candidate, answer: IndexAnswer) -> bool:
     return answer.number is None or match.number < answer.number
 
 
+def alignment_of(answer: IndexAnswer, match: Candidate) -> Alignment:
+    """Which of the checked article's sentences come from the match, what it adds, where it stops."""
+    return align(unpack(answer.sentences), unpack(match.sentence_hashes))
+
+
 def is_duplicate(answer: IndexAnswer) -> bool:
     """A copy of an earlier article: one of its matches came first."""
     return any(came_first(m, answer) for m in answer.matches)
 
 
-def prepare(article: ArticleIn, params: Params, now: float) -> tuple[Fingerprint, ArticleMeta]:
+def prepare(article: ArticleIn, params: Params, now: float, keep_text: bool = True) -> tuple[Fingerprint, ArticleMeta]:
     """Text to fingerprint: the CPU-bound half of a check, with no I/O, so it can run in another process.
     An HTML page's own title and publication time stand in for those the caller did not give."""
     article = with_page_metadata(article)
@@ -71,7 +78,7 @@ def prepare(article: ArticleIn, params: Params, now: float) -> tuple[Fingerprint
     meta = ArticleMeta(
         id=article.id, ts=published if published is not None else now, has_published=published is not None,
         published_at=format_time(published), title=content.title, url=article.url, outlet=article.outlet,
-        wire_id=content.wire_id,
+        wire_id=content.wire_id, text=pack_text(story) if keep_text else b"",
     )  # fmt: skip
     return fp, meta
 
@@ -94,7 +101,7 @@ def _result(article_id: str, answer: IndexAnswer, stored: bool, fp: Fingerprint,
             Match(id=m.id, similarity=round(m.similarity, 4), containment=round(m.containment, 4),
                   outlet=m.outlet, url=m.url, title=m.title, published_at=m.published_at, story_id=m.story_id,
                   relation=m.relation, evidence=m.evidence, shared_sentences=m.shared_sentences,
-                  sentences=m.sentences)
+                  sentences=m.sentences, alignment=alignment_of(answer, m))
             for m in answer.matches
         ],
         words=fp.words,
@@ -111,7 +118,7 @@ class Deduplicator:
         self.clock = clock
 
     def prepare(self, article: ArticleIn) -> tuple[Fingerprint, ArticleMeta]:
-        return prepare(article, self.params, self.clock())
+        return prepare(article, self.params, self.clock(), self.index.store_text)
 
     def check(self, article: ArticleIn, store: bool | None = None) -> CheckResult:
         store = article.index if store is None else store

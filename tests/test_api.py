@@ -18,7 +18,7 @@ COPY = articles.SEED
 BRIEF = articles.brief(paragraphs=5)
 MATCH_FIELDS = {
     "id", "similarity", "containment", "outlet", "url", "title", "published_at", "story_id", "relation", "evidence",
-    "shared_sentences", "sentences",
+    "shared_sentences", "sentences", "alignment",
 }  # fmt: skip
 
 

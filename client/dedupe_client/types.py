@@ -13,6 +13,25 @@ def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class Alignment:
+    """How the checked article carries a match, in sentences (see the service's README)."""
+
+    shared: int
+    sentences: int
+    match_sentences: int
+    added_top: int
+    added_inside: int
+    added_end: int
+    cut_top: int
+    cut_after: int | None
+    summary: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Alignment:
+        return cls(**_known(cls, data))
+
+
+@dataclass(frozen=True)
 class Match:
     id: str
     similarity: float
@@ -26,10 +45,14 @@ class Match:
     published_at: str | None = None
     shared_sentences: int = 0
     sentences: int = 0
+    alignment: Alignment | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Match:
-        return cls(**_known(cls, data))
+        known = _known(cls, data)
+        if data.get("alignment") is not None:
+            known["alignment"] = Alignment.from_json(data["alignment"])
+        return cls(**known)
 
 
 @dataclass(frozen=True)
@@ -106,6 +129,7 @@ def batch_item(data: dict[str, Any]) -> CheckResult | ItemError:
 #: The OpenAPI schema each type mirrors (components/schemas), for the test that keeps them equal.
 SCHEMAS: dict[str, type] = {
     "Match": Match,
+    "Alignment": Alignment,
     "CheckResult": CheckResult,
     "ItemError": ItemError,
     "StoredArticle": StoredArticle,

@@ -1,0 +1,173 @@
+"""Reads for the newsroom view (/ui): recent stories, a story's copies, an article and its text, search.
+
+Reads only keys that check.lua writes (see its Layout: `recent`, `s:<story>`, `a:<n>`, `t:<n>`, `ids`, `u`,
+`age`). Every call is at most three pipelined round trips over a bounded number of keys, whatever the size of
+the index: the newest RECENT stories, at most STORY_COPIES copies of a story, titles searched over the newest
+TITLE_SCAN articles only.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import redis
+
+from .alignment import Alignment, align, unpack
+from .fingerprint import containment, jaccard
+from .index import HP, ID, OUTLET, PUB, SENTS, SIG, SIZE, STORY, TITLE, TS, URL, read_record
+from .models import format_time
+
+RECENT = 30  # stories on the recent page
+SUMMARY_COPIES = 50  # copies read per story there (outlets beyond them are not counted)
+STORY_COPIES = 200  # copies read for a story page
+TITLE_SCAN = 2000  # a title search looks at the newest this many articles
+MAX_RESULTS = 50
+
+
+def pack_text(text: str) -> bytes:
+    """A story text as stored under t:<n> (DEDUPE_STORE_TEXT): zlib, about 2 KB for a 700-word story."""
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 6)
+
+
+def unpack_text(raw: bytes) -> str:
+    return zlib.decompress(raw).decode("utf-8", "replace")
+
+
+def _s(value: bytes) -> str | None:
+    return value.decode("utf-8", "replace") if value else None
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One stored article, as the view shows it."""
+
+    number: int
+    id: str
+    story_id: str
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published_at: str | None  # RFC 3339, or None when the sender gave no date (ts is then its arrival)
+    ts: float
+    sentences: list[int]
+    signature: bytes
+    shingles: int
+
+    @property
+    def when(self) -> str:
+        return format_time(self.ts) or ""
+
+
+def read_copy(number: int, raw: bytes | None) -> Copy | None:
+    f = read_record(raw)
+    if f is None:
+        return None
+    return Copy(
+        number=number, id=f[ID].decode("utf-8", "replace"), story_id=f[STORY].decode(), title=_s(f[TITLE]),
+        url=_s(f[URL]), outlet=_s(f[OUTLET]), published_at=_s(f[PUB]) if f[HP] == b"1" else None, ts=float(f[TS]),
+        sentences=unpack(f[SENTS]), signature=f[SIG], shingles=int(f[SIZE]),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How a later copy relates to the story's first: the check's measures, recomputed from the two records."""
+
+    relation: str  # copy | version, by the check's rule (DEDUPE_COPY_COVER)
+    carried: float  # share of the first copy's sentences found in this one
+    similarity: float
+    alignment: Alignment
+
+
+def relation_of(copy: Copy, first: Copy, num_perm: int, copy_cover: float) -> Relation:
+    body = 2 * num_perm
+    j = jaccard(copy.signature[:body], first.signature[:body])
+    c = containment(j, copy.shingles, first.shingles)
+    a = align(copy.sentences, first.sentences)
+    quoted = sum(1 for h in copy.sentences if h & 1 and h in set(first.sentences))
+    smaller = min(len(copy.sentences), len(first.sentences))
+    share = min(1.0, (a.shared - quoted / 2) / smaller) if smaller else 0.0
+    return Relation(
+        relation="copy" if max(share, c) >= copy_cover else "version",
+        carried=a.shared / len(first.sentences) if first.sentences else 0.0, similarity=j, alignment=a,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    story_id: str
+    updated: float  # arrival time of its last stored copy
+    first: Copy
+    newest: Copy
+    copies: int
+    outlets: int  # distinct outlets among its first SUMMARY_COPIES copies
+
+    @property
+    def updated_at(self) -> str:
+        return format_time(self.updated) or ""
+
+
+class Browse:
+    def __init__(self, client: redis.Redis, prefix: str) -> None:
+        self.client = client
+        self.prefix = prefix
+
+    def _copies(self, numbers: list[int]) -> dict[int, Copy]:
+        if not numbers:
+            return {}
+        raws = self.client.mget([f"{self.prefix}a:{n}" for n in numbers])
+        found = (read_copy(n, raw) for n, raw in zip(numbers, raws, strict=True))
+        return {c.number: c for c in found if c is not None}
+
+    def recent(self, limit: int = RECENT) -> list[StorySummary]:
+        """The stories with the most recently stored copies, newest first."""
+        stories = self.client.zrevrange(self.prefix + "recent", 0, limit - 1, withscores=True)
+        pipe = self.client.pipeline(transaction=False)
+        for story, _ in stories:
+            key = self.prefix + "s:" + story.decode()
+            pipe.zrange(key, 0, SUMMARY_COPIES - 1)
+            pipe.zrange(key, -1, -1)
+            pipe.zcard(key)
+        replies = pipe.execute() if stories else []
+        members = [[int(m) for m in replies[i] + replies[i + 1]] for i in range(0, len(replies), 3)]
+        copies = self._copies(sorted({n for ms in members for n in ms}))
+        out = []
+        for (story, updated), ms, count in zip(stories, members, replies[2::3], strict=True):
+            shown = [copies[n] for n in ms if n in copies]
+            if shown:
+                outlets = {c.outlet or "" for c in shown[:-1] or shown}
+                out.append(StorySummary(story.decode(), updated, shown[0], shown[-1], int(count), len(outlets)))
+        return out
+
+    def story(self, story_id: str) -> list[Copy]:
+        """A story's copies, earliest first (at most STORY_COPIES)."""
+        members = self.client.zrange(self.prefix + "s:" + story_id, 0, STORY_COPIES - 1)
+        copies = self._copies([int(m) for m in members])
+        return [copies[int(m)] for m in members if int(m) in copies]
+
+    def article(self, article_id: str) -> Copy | None:
+        number = self.client.hget(self.prefix + "ids", article_id)
+        return self._copies([int(number)]).get(int(number)) if number is not None else None
+
+    def texts(self, numbers: list[int]) -> list[str | None]:
+        """The stored story texts (None where none is kept: DEDUPE_STORE_TEXT off, or stored before it was on)."""
+        raws = self.client.mget([f"{self.prefix}t:{n}" for n in numbers]) if numbers else []
+        return [None if raw is None else unpack_text(raw) for raw in raws]
+
+    def search(self, query: str) -> list[Copy]:
+        """Articles whose id or URL is `query`, then those of the newest TITLE_SCAN whose title holds it."""
+        query = query.strip()
+        if not query:
+            return []
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hget(self.prefix + "ids", query)
+        pipe.hget(self.prefix + "u", query)
+        pipe.zrevrange(self.prefix + "age", 0, TITLE_SCAN - 1)
+        by_id, by_url, newest = pipe.execute()
+        exact = [int(n) for n in (by_id, by_url) if n is not None]
+        copies = self._copies(list(dict.fromkeys(exact + [int(n) for n in newest])))
+        needle = query.casefold()
+        titled = [c for n, c in copies.items() if n not in exact and needle in (c.title or "").casefold()]
+        hits = [copies[n] for n in dict.fromkeys(exact) if n in copies] + titled
+        return hits[:MAX_RESULTS]
