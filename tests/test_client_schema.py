@@ -25,7 +25,8 @@ def test_each_type_has_exactly_the_schemas_fields(spec, name):
     schema = schema_of(spec, name)
     cls = client_types.SCHEMAS[name]
     fields = {f.name: f for f in dataclasses.fields(cls)}
-    assert set(fields) == set(schema["properties"]), name
+    missing, extra = set(schema["properties"]) - set(fields), set(fields) - set(schema["properties"])
+    assert not missing and not extra, f"client/dedupe_client/types.py {cls.__name__}: add {missing}, drop {extra}"
     no_default = {
         n for n, f in fields.items() if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
     }
