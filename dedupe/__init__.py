@@ -74,7 +74,7 @@ def build_services(settings: Settings, client: redis.Redis | None = None) -> Ser
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
-    from . import api, webhooks
+    from . import api, ui, webhooks
     from .openapi import spec
 
     settings = settings or (services.settings if services else Settings.from_env())
@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     errors.register(app, on_redis_error=lambda kind: services.metrics.redis_errors.labels(kind).inc())
     app.register_blueprint(api.bp)
     app.register_blueprint(webhooks.bp)
+    ui.init_app(app, services)
     openapi = spec(__version__)
 
     @app.get("/healthz")
