@@ -50,7 +50,7 @@ class Timeline:
     height: int
     lanes: list[tuple[str, float]]  # outlet label, y
     dots: list[Dot]
-    ticks: list[tuple[float, str]]  # x, label (UTC)
+    ticks: list[tuple[float, str, str]]  # x, label (UTC), text-anchor
 
 
 def timeline(story_rows: list[Row]) -> Timeline:
@@ -69,7 +69,10 @@ def timeline(story_rows: list[Row]) -> Timeline:
         for r in story_rows
     ]  # fmt: skip
     times = (t0, (t0 + t1) / 2, t1) if t1 > t0 else (t0,)
-    ticks = [(round(x(t), 1), (format_time(t) or "")[:16].replace("T", " ")) for t in times]
+    anchors = ("start", "middle", "end") if len(times) == 3 else ("middle",)
+    ticks = [
+        (round(x(t), 1), (format_time(t) or "")[:16].replace("T", " "), a) for t, a in zip(times, anchors, strict=True)
+    ]
     return Timeline(WIDTH, TOP + len(outlets) * ROW + 10, [(o, y) for o, y in lane.items()], dots, ticks)
 
 
