@@ -192,7 +192,7 @@ def test_get_article_returns_what_is_stored(client):
     assert body["story_id"] == stored["story_id"]
     assert (body["title"], body["url"], body["outlet"]) == ("T", "https://x.example/a", "AFP")
     assert body["published_at"] == "2022-01-27T10:00:00Z"
-    assert body["shingles"] > 600
+    assert body["shingles"] > 500  # the narrative: shingles mostly inside quotations are not counted
     assert body["indexed_at"].endswith("Z")
 
 
