@@ -156,18 +156,24 @@ class Browse:
         return [None if raw is None else unpack_text(raw) for raw in raws]
 
     def search(self, query: str) -> list[Copy]:
-        """Articles whose id or URL is `query`, then those of the newest TITLE_SCAN whose title holds it."""
+        """The article whose id or URL is `query`; else those of the newest TITLE_SCAN whose title holds it."""
         query = query.strip()
         if not query:
             return []
         pipe = self.client.pipeline(transaction=False)
         pipe.hget(self.prefix + "ids", query)
         pipe.hget(self.prefix + "u", query)
-        pipe.zrevrange(self.prefix + "age", 0, TITLE_SCAN - 1)
-        by_id, by_url, newest = pipe.execute()
-        exact = [int(n) for n in (by_id, by_url) if n is not None]
-        copies = self._copies(list(dict.fromkeys(exact + [int(n) for n in newest])))
-        needle = query.casefold()
-        titled = [c for n, c in copies.items() if n not in exact and needle in (c.title or "").casefold()]
-        hits = [copies[n] for n in dict.fromkeys(exact) if n in copies] + titled
-        return hits[:MAX_RESULTS]
+        exact = list(dict.fromkeys(int(n) for n in pipe.execute() if n is not None))
+        if exact:
+            copies = self._copies(exact)
+            return [copies[n] for n in exact if n in copies]
+        newest = [int(n) for n in self.client.zrevrange(self.prefix + "age", 0, TITLE_SCAN - 1)]
+        raws = self.client.mget([f"{self.prefix}a:{n}" for n in newest]) if newest else []
+        needle, hits = query.casefold(), []
+        for n, raw in zip(newest, raws, strict=True):
+            record = read_record(raw)
+            if record is not None and needle in record[TITLE].decode("utf-8", "replace").casefold():
+                hits.append(read_copy(n, raw))
+                if len(hits) == MAX_RESULTS:
+                    break
+        return hits

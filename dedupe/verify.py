@@ -9,7 +9,7 @@ from typing import Any
 from redis import Redis
 
 from .fingerprint import Fingerprint, Params
-from .index import ID, LINKED, RECORD_FIELDS, SENTS, SIG, STORY, RedisIndex, read_record
+from .index import ID, LINKED, RECORD_FIELDS, SENTS, SIG, STORY, URL, RedisIndex, read_record
 
 
 def verify(index: RedisIndex) -> list[str]:
@@ -67,6 +67,20 @@ def verify(index: RedisIndex) -> list[str]:
             if rec is None or rec[STORY].decode() != story:
                 problems.append(f"story {story} lists article {int(m)}, which is not in it")
     problems.extend(f"retention queue lists missing article {n}" for n in aged - records.keys())
+    return problems + _view_problems(c, p, records)
+
+
+def _view_problems(c: Redis, p: str, records: dict[int, list]) -> list[str]:
+    """The view's keys: a story text only beside its record, a URL naming an article of that URL, a recent
+    story that has copies."""
+    texts = (int(k.decode().rsplit(":", 1)[1]) for k in c.scan_iter(match=p + "t:*", count=1000))
+    problems = [f"story text t:{n} of missing article {n}" for n in texts if n not in records]
+    for url, n in c.hscan_iter(p + "u", count=1000):
+        if int(n) not in records or records[int(n)][URL] != url:
+            problems.append(f"URL {url!r} names article {int(n)}, which is missing or has another URL")
+    stories = {rec[STORY].decode() for rec in records.values()}
+    problems += [f"recent story {s.decode()!r} has no copy" for s in c.zrange(p + "recent", 0, -1)
+                 if s.decode() not in stories]  # fmt: skip
     return problems
 
 

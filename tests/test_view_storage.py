@@ -8,7 +8,7 @@ import zlib
 from dedupe.browse import Browse
 from dedupe.text import story_text
 from tests import articles
-from tests.helpers import PREFIX, check
+from tests.helpers import PREFIX, assert_index_consistent, check
 
 ORIGINAL = articles.wire_original()
 
@@ -74,3 +74,18 @@ def test_browse_reads_recent_stories_and_search(client, redis_client, settings):
     assert browse.search("nothing like it") == []
     (text,) = browse.texts([browse.article("copy").number])
     assert text == story_text(articles.wrapped_copy(), None, None)
+
+
+def test_verify_checks_the_views_keys(client, redis_client, settings):
+    from dedupe.verify import verify
+
+    check(client, "a", ORIGINAL, url="https://x.example/a")
+    check(client, "b", articles.wrapped_copy(), url="https://x.example/b")
+    client.delete("/v1/articles/a")
+    assert_index_consistent(redis_client, settings)
+    redis_client.set(PREFIX + "t:999", b"x")
+    redis_client.hset(PREFIX + "u", "https://x.example/gone", 998)
+    redis_client.zadd(PREFIX + "recent", {"no-such-story": 1})
+    index = client.application.extensions["dedupe"].dedupe.index
+    problems = verify(index)
+    assert len(problems) == 3 and all(("999" in p) or ("998" in p) or ("no-such-story" in p) for p in problems)
