@@ -45,7 +45,9 @@ class Gunicorn:
         self.proc = subprocess.Popen(
             [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning",
              "--backlog", "256", target],
-            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            # WARNING: the access log (one line a request) would fill the unread stderr pipe and stall the workers
+            cwd=ROOT, env={**os.environ, "DEDUPE_LOG_LEVEL": "WARNING", **env}, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )  # fmt: skip
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
