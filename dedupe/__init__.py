@@ -18,7 +18,7 @@ from .index import Deliveries, RedisIndex, bucket_bits_for
 from .metrics import CONTENT_TYPE, Metrics
 from .service import Deduplicator, params_from
 
-__version__ = "1.1.0"
+__version__ = "1.2.0"
 log = logging.getLogger(__name__)
 
 

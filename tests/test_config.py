@@ -51,3 +51,11 @@ def test_lists_numbers_and_names_are_parsed_from_the_environment():
 def test_a_setting_the_service_cannot_run_with_is_refused_by_name(env):
     with pytest.raises(SettingsError, match=next(iter(env))):
         Settings.from_env(env)
+
+
+def test_the_package_and_the_project_name_one_version():
+    import tomllib
+
+    from dedupe import __version__
+
+    assert tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"] == __version__
