@@ -3,11 +3,15 @@ the versions of one item whatever their text."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from dedupe import cli
 from dedupe.wire import MAX_DEPTH, WireFormatError, from_ninjs, from_xml
 from tests import articles
-from tests.helpers import check
+from tests.conftest import WEBHOOK_SECRET
+from tests.helpers import check, deliver
 
 BODY = articles.wire_original()
 PARAS = [p for p in BODY.split("\n") if p.strip()]
@@ -99,3 +103,19 @@ def test_versions_of_one_wire_item_join_its_story_whatever_their_text(client):
     other = check(client, "other", ninjs={"uri": "urn:ap:43", "body_text": articles.UNRELATED})
     assert other["story_id"] not in (first["story_id"], None)
     assert other["matches"] == []
+
+
+def test_the_webhook_and_backfill_take_wire_items_too(make_app, tmp_path, settings, monkeypatch):
+    wh = make_app(webhook_secrets=(WEBHOOK_SECRET,)).test_client()
+    event = {"type": "article.published", "data": {"id": "ninjs-1", "ninjs": {"uri": "urn:ap:7", "body_text": BODY}}}
+    response = deliver(wh, WEBHOOK_SECRET, event)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["result"]["indexed"] is True
+    archive = tmp_path / "archive.jsonl"
+    archive.write_text(json.dumps({"id": "nitf-1", "xml": NITF}) + "\n")
+    monkeypatch.setenv("REDIS_URL", settings.redis_url)
+    monkeypatch.setenv("DEDUPE_NAMESPACE", settings.namespace)
+    assert cli.main(["backfill", str(archive), "--workers", "0", "--quiet"]) == 0
+    stored = wh.get("/v1/articles/nitf-1").get_json()
+    assert stored["title"] == "Russia says US failing on Ukraine"
+    assert stored["story_id"] == wh.get("/v1/articles/ninjs-1").get_json()["story_id"]
