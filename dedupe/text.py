@@ -185,7 +185,7 @@ def paragraphs(text: str) -> list[str]:
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     lines = ["" if line and len(line) < 90 and _WIRE_LINE.fullmatch(line.strip()) else line for line in lines]
     width = _wrap_width(lines)
-    indents = width and any(line[:1] in (" ", "\t", "\u3000") for line in lines if line.strip())
+    indents = bool(width) and any(line[:1] in (" ", "\t", "\u3000") for line in lines if line.strip())
     out: list[str] = []
     current: list[str] = []
     previous = ""  # the last line as laid out (its indentation counts towards the width)
