@@ -84,13 +84,13 @@ def _local(tag: object) -> str:
 
 def _find(node: Element, *path: str) -> Element | None:
     """The first descendant along `path` by local names, whatever the namespaces."""
-    found: Element | None = node
     for name in path:
-        parent = found
+        parent = node
         found = next((child for child in parent.iter() if _local(child.tag) == name and child is not parent), None)
         if found is None:
             return None
-    return found
+        node = found
+    return node
 
 
 def _paragraphs(node: Element) -> str:
