@@ -7,7 +7,7 @@
 -- KEYS[1]  the index prefix, e.g. "dd:{news}:". Every key below starts with it, so they all share the
 --          hash tag's slot: legal for a script under Redis Cluster.
 -- ARGV     mode ("store" | "look" | "delete" | "purge"), then per mode (below, and index.py).
--- Layout   meta        hash    params, epoch, bucket_bits, layout (slots and bands of a signature)
+-- Layout   meta        hash    params, epoch, bucket_bits, layout (slots and bands of a signature), ui_secret (ui.py)
 --          seq         string  last internal article number
 --          ids         hash    external id -> number
 --          a:<n>       string  one article, MessagePack array (see RECORD)

@@ -42,10 +42,10 @@ def init_app(app: Flask, services: Any) -> None:
 
 def _shared_secret(client: redis.Redis, namespace: str) -> str:
     """One random key for every worker and instance on this Redis (set once, kept); per process without Redis."""
-    key = f"dd:{{{namespace}}}:ui:secret"
+    meta = f"dd:{{{namespace}}}:meta"  # the index's own hash (check.lua, Layout): no key of its own
     try:
-        client.set(key, secrets.token_hex(32), nx=True)
-        return client.get(key).decode()
+        client.hsetnx(meta, "ui_secret", secrets.token_hex(32))
+        return client.hget(meta, "ui_secret").decode()
     except redis.RedisError as exc:
         log.warning("view session key not shared (Redis: %s): logins hold on this worker only", exc)
         return secrets.token_hex(32)
