@@ -214,7 +214,8 @@ end
 --       rules, purge_cutoff, purge_limit, event time (or ''), its TTL, delivery key (or ''), its TTL,
 --       sentences, numbers, wire id (or ''), wire TTL, story text (compressed, or '' when not kept)
 -- sig: the body signature, then the lead signature (16-bit slots). sentences: 32-bit sentence hashes (lowest
--- bit: a quotation); numbers: 16-bit hashes of the numbers. rules: see RULES below.
+-- bit: a quotation); numbers: 16-bit hashes of the figures (numbers and names; lowest bit: a number).
+-- rules: see RULES below.
 local have = meta[3]
 if not have then  -- a new index, or Redis restarted empty: (re)initialise it
   redis.call('HSET', P .. 'meta', 'params', ARGV[2], 'epoch', ARGV[3], 'bucket_bits', ARGV[4], 'layout', ARGV[5])
@@ -233,7 +234,7 @@ local sents, nums, wire, wire_ttl = ARGV[23] or '', ARGV[24] or '', ARGV[25] or 
 local text = ARGV[27] or ''
 -- RULES, in order: jaccard_min, containment_min, containment_min_size, window_s, max_matches, max_candidates,
 -- lead_jaccard_min, lead_containment_min, z, sentences_min, sentence_share_min, long_window_s, near_jaccard,
--- near_sentence_share, numbers_min, copy_cover
+-- near_sentence_share, numbers_min, copy_cover, near_numbers_min
 local r = {}
 for x in string.gmatch(ARGV[16], '[^,]+') do r[#r + 1] = tonumber(x) end
 local jmin, cmin, cmin_n, window, max_matches, max_cand, lead_jmin, lead_cmin, z =
@@ -288,9 +289,9 @@ end
 
 -- Score each candidate. Evidence: body Jaccard (equal 16-bit slots), the openings' Jaccard, containment from
 -- Jaccard and the set sizes, the share of the shorter article's sentences found in the other (a quotation
--- counts half: agencies quote the same statement), and the share of its numbers found there (templated
--- reports and a report sent again the next day differ there). The time window runs from the first copy of
--- the candidate's story; near-verbatim copies, and articles without a date, are matched over the long window.
+-- counts half: agencies quote the same statement), and the share of its figures found there (templated
+-- reports differ in names and numbers, a report sent again the next day in its numbers). The time window runs
+-- from the first copy of the candidate's story (see judge for what may cross it).
 local qs = #order > 0 and { string.byte(sig, 1, -1) } or {}  -- most articles have no candidate
 local qsent = #order > 0 and set_of(sents, 4) or {}
 local qnum, qnumbers = {}, 0
