@@ -99,8 +99,12 @@ _UNSPACED_RANGES = (
 _HARD_ENDS = "\n。！？؟।॥።။។"
 _SOFT_ENDS = ".!?…"
 _QUOTES = '"“”„«»「」『』'  # not ‘ ’: the right one is an apostrophe too
-_OPENING = np.array([ord(c) for c in "“„«「『"], dtype=np.uint32)
-_CLOSING = np.array([ord(c) for c in "”»」』"], dtype=np.uint32)
+OPENING, CLOSING, STRAIGHT = 1, 2, 3
+#: What each quote mark does (indexed by code point; every quote mark is below U+3010).
+_QUOTE_KIND = np.zeros(0x3010, dtype=np.uint8)
+_QUOTE_KIND[[ord(c) for c in "“„«「『"]] = OPENING
+_QUOTE_KIND[[ord(c) for c in "”»」』"]] = CLOSING
+_QUOTE_KIND[ord('"')] = STRAIGHT
 _BASE = 0x100000001B3  # odd, so invertible mod 2**64: a word's hash is cut out of prefix sums (see word_hashes)
 WORD, UNSPACED, SPACE, HARD_END, SOFT_END, QUOTE, DIGIT, UPPER = 1, 2, 4, 8, 16, 32, 64, 128
 #: Sentences shorter than this many tokens are not hashed: "He said." is in every story.
@@ -225,10 +229,10 @@ def _quoted(codes: np.ndarray, classes: np.ndarray, starts: np.ndarray) -> np.nd
     quote_at = np.flatnonzero(classes & QUOTE)
     if not quote_at.size:
         return np.zeros(starts.size, dtype=bool)
-    marks = codes[quote_at]
-    opening = np.concatenate(([0], np.cumsum(np.isin(marks, _OPENING), dtype=np.int32)))
-    closing = np.concatenate(([0], np.cumsum(np.isin(marks, _CLOSING), dtype=np.int32)))
-    straight = np.concatenate(([0], np.cumsum(marks == 0x22, dtype=np.int32)))
+    kind = _QUOTE_KIND[codes[quote_at]]
+    opening = np.concatenate(([0], np.cumsum(kind == OPENING, dtype=np.int32)))
+    closing = np.concatenate(([0], np.cumsum(kind == CLOSING, dtype=np.int32)))
+    straight = np.concatenate(([0], np.cumsum(kind == STRAIGHT, dtype=np.int32)))
     line_ends = np.concatenate(([-1], np.flatnonzero(codes == 0x0A)))  # -1: the text's start
     before = np.searchsorted(quote_at, starts)  # quote marks before each token
     line = np.searchsorted(line_ends, starts) - 1  # its paragraph's start: the last line end before it
