@@ -6,7 +6,9 @@ import argparse
 import contextlib
 import io
 import json
+import threading
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,6 +16,7 @@ import msgpack
 import redis
 from prometheus_client.parser import text_string_to_metric_families
 from standardwebhooks.webhooks import Webhook
+from werkzeug.serving import make_server
 
 PREFIX = "dd:{test}:"
 
@@ -167,3 +170,16 @@ def assert_index_consistent(client: redis.Redis, settings) -> None:
     with contextlib.redirect_stdout(printed):
         status = cli.verify(argparse.Namespace(), settings)
     assert status == 0, printed.getvalue()
+
+
+@contextlib.contextmanager
+def serving(app) -> Iterator[str]:
+    """The app on a real HTTP server (a thread, a free loopback port): for clients that need a socket."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)

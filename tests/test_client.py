@@ -3,9 +3,7 @@ the test Redis behind it. Retries meet real 503s (Redis killed) and real 429s (t
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -15,24 +13,12 @@ import redis
 import requests
 from dedupe_client import CheckResult, DedupeClient, DedupeError, ItemError, StoredArticle, Story, sign_webhook
 from standardwebhooks.webhooks import Webhook
-from werkzeug.serving import make_server
 
 from tests import articles
 from tests.conftest import WEBHOOK_SECRET
+from tests.helpers import serving
 
 ORIGINAL = articles.wire_original()
-
-
-@contextlib.contextmanager
-def serving(app) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
 
 
 @pytest.fixture
