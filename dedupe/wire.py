@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -154,8 +155,12 @@ def _newsml(item: Element) -> WireItem:
     )
 
 
+@lru_cache(maxsize=16)
 def from_xml(document: str) -> WireItem:
-    """A NITF document, or a NewsML-G2 newsItem (alone or in a newsMessage), with its text inline."""
+    """A NITF document, or a NewsML-G2 newsItem (alone or in a newsMessage), with its text inline.
+
+    Cached: validation reads the item once to refuse a bad one with a 422, the check reads it again.
+    """
     if len(document) > MAX_XML_CHARS:
         raise WireFormatError(f"XML larger than {MAX_XML_CHARS} characters")
     try:
