@@ -1,5 +1,5 @@
 """WSGI entry point: `gunicorn app:app`."""
 
-from dedupe import create_app
+from dedupe.web import create_app
 
 app = create_app()

@@ -11,8 +11,9 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 
 from gunicorn.glogging import Logger
 
-from dedupe import embedded, logs
+from dedupe import logs
 from dedupe.config import Settings
+from dedupe.store import embedded
 
 # One log configuration for the master and (inherited through fork) its workers: JSON lines on stderr.
 _settings = Settings.from_env()

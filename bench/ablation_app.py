@@ -13,9 +13,9 @@ import json
 import os
 import time
 
-from dedupe import create_app
-from dedupe.index import ArticleMeta, IndexAnswer
 from dedupe.models import ArticleIn
+from dedupe.store import ArticleMeta, IndexAnswer
+from dedupe.web import create_app
 
 app = create_app()
 _ablate = os.environ.get("BENCH_ABLATE", "")

@@ -15,8 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from support.redis_server import private_redis
+
 from .corpus import Corpus
-from .util import private_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,10 +20,12 @@ import threading
 import time
 from pathlib import Path
 
+from support.redis_server import private_redis
+
 from .backfill import run as backfill_run
 from .corpus import Corpus
 from .http import Gunicorn, _python_client, _wrk, have_wrk
-from .util import median, percentile, private_redis
+from .util import median, percentile
 
 
 def _batches(payloads: list[dict], size: int, tag: str) -> list[bytes]:

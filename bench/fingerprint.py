@@ -37,6 +37,7 @@ from dedupe import text as textmod
 from dedupe.config import Settings
 from dedupe.fingerprint import Params
 from dedupe.service import params_from
+from support.tokens import article_tokens
 
 from .corpus import Article
 from .util import median
@@ -87,7 +88,7 @@ def ours(article: Article, params: Params) -> fpmod.Fingerprint:
 
 
 def _shingles(article: Article, k: int) -> list[bytes]:
-    words = textmod.article_tokens(article.text, title=article.title)
+    words = article_tokens(article.text, title=article.title)
     return [" ".join(words[i : i + k]).encode("utf-8") for i in range(max(1, len(words) - k + 1))]
 
 
@@ -190,7 +191,7 @@ def run_corpus(articles: list[Article], runs: int, params: Params, unit: str = "
         row["ratio_naive"] = row["ours_per_s"] / row["datasketch_naive_per_s"]
         per_run.append(row)
     sizes = [len(a.text) if unit == "characters" else a.words() for a in articles]
-    stories = [len(textmod.article_tokens(a.text, title=a.title)) for a in articles]
+    stories = [len(article_tokens(a.text, title=a.title)) for a in articles]
     return {
         "articles": len(articles), "unit": unit, "median_size": median(sizes), "median_tokens": median(stories),
         "runs": per_run, **{k: median([r[k] for r in per_run]) for k in per_run[0]},

@@ -20,10 +20,10 @@ import threading
 import time
 from pathlib import Path
 
-from tests.redis_server import free_port
+from support.redis_server import free_port, private_redis
 
 from .corpus import Article
-from .util import median, percentile, private_redis
+from .util import median, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 WRK_LUA = Path(__file__).with_name("wrk_post.lua")

@@ -45,11 +45,12 @@ from dedupe import fingerprint as fpmod
 from dedupe import text as textmod
 from dedupe.config import Settings
 from dedupe.fingerprint import Fingerprint, Params, _template
-from dedupe.index import ArticleMeta, RedisIndex
 from dedupe.models import format_time
 from dedupe.service import params_from, rules_from
+from dedupe.store import ArticleMeta, RedisIndex
+from support.redis_server import private_redis
 
-from .util import RoundTrips, median, percentile, private_redis, used_memory
+from .util import RoundTrips, median, percentile, used_memory
 
 RETENTION_S = 30 * 86400.0
 STEP_S = 20 * 86400.0 / 1_000_000  # a million articles over 20 days: one every 1.7 s

@@ -17,16 +17,16 @@ import os
 import statistics
 import time
 
-from dedupe import build_services, create_app
-from dedupe.browse import pack_text
 from dedupe.config import Settings
 from dedupe.fingerprint import Fingerprint
-from dedupe.index import ArticleMeta
 from dedupe.models import format_time
+from dedupe.store import ArticleMeta
+from dedupe.store.browse import pack_text
 from dedupe.text import story_text
-from tests import articles
-
-from .util import private_redis
+from dedupe.web import create_app
+from dedupe.wiring import build_services
+from support import articles
+from support.redis_server import private_redis
 
 RUNS = 30
 

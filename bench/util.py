@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import statistics
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import redis
 from redis.connection import Connection
-
-from tests.redis_server import RedisServer
 
 
 def median(values: list[float]) -> float:
@@ -57,17 +53,6 @@ class RoundTrips:
 
         Connection.send_packed_command = counting  # type: ignore[method-assign]
         cls._patched = True
-
-
-@contextlib.contextmanager
-def private_redis(*extra: str) -> Iterator[RedisServer]:
-    """A redis-server of our own on a free loopback port, in a temporary directory; never port 6379."""
-    with tempfile.TemporaryDirectory(prefix="bench-redis-") as tmp:
-        server = RedisServer(Path(tmp), *extra).start()
-        try:
-            yield server
-        finally:
-            server.stop()
 
 
 def used_memory(client: redis.Redis) -> int:

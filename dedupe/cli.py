@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from itertools import islice
 from pathlib import Path
 
 from pydantic import ValidationError
 from tqdm import tqdm
 
-from . import build_services
 from .config import Settings
-from .errors import ApiError
-from .fingerprint import Params
-from .models import ArticleIn
-from .service import prepare
-from .verify import verify as verify_index
+from .exceptions import InvalidInput
+from .fingerprint import Fingerprint, Params
+from .models import ArticleIn, first_field
+from .service import Deduplicator, prepare
+from .store import ArticleMeta
+from .store.verify import verify as verify_index
+from .wiring import build_services
+
+Prepared = tuple[Fingerprint, ArticleMeta]
 
 _PARAMS: Params | None = None
 
@@ -30,17 +36,17 @@ def _init_worker(params: Params) -> None:
     _PARAMS = params
 
 
-def _prepare_line(item: tuple[int, int, bytes]) -> tuple[int, int, object]:
+def _prepare_line(item: tuple[int, int, bytes]) -> tuple[int, int, Prepared | str]:
     """(line number, end offset, (fingerprint, meta) or an error message); runs in a worker process."""
     line_no, end, raw = item
+    assert _PARAMS is not None, "_init_worker sets it"
     try:
         article = ArticleIn.model_validate_json(raw)
         return line_no, end, prepare(article, _PARAMS, time.time())
     except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        return line_no, end, f"{'.'.join(map(str, err['loc'])) or 'body'}: {err['msg']}"
-    except ApiError as exc:
-        return line_no, end, f"{exc.field}: {exc.message}"
+        return line_no, end, f"{first_field(exc)}: {exc.errors(include_url=False)[0]['msg']}"
+    except InvalidInput as exc:
+        return line_no, end, str(exc)
 
 
 def _lines(path: Path, offset: int, first_line: int) -> Iterator[tuple[int, int, bytes]]:
@@ -54,60 +60,77 @@ def _lines(path: Path, offset: int, first_line: int) -> Iterator[tuple[int, int,
                 yield line_no, offset, raw
 
 
+@dataclass
+class Progress:
+    """How far a backfill got: saved to FILE.progress after each stored batch, so a rerun continues there."""
+
+    offset: int = 0
+    line: int = 0
+    articles: int = 0
+    duplicates: int = 0
+    invalid: int = 0
+
+    @classmethod
+    def load(cls, path: Path, resume: bool) -> Progress:
+        return cls(**json.loads(path.read_text())) if resume and path.exists() else cls()
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self)))
+
+
+@contextlib.contextmanager
+def _prepared(path: Path, start: Progress, params: Params, workers: int, chunk: int) -> Iterator[Iterable]:
+    """The archive's lines from where `start` stopped, fingerprinted in `workers` processes (0: in this one)."""
+    pool = multiprocessing.get_context("fork").Pool(workers, _init_worker, (params,)) if workers else None
+    _init_worker(params)
+    lines = _lines(path, start.offset, start.line)
+    try:
+        yield pool.imap(_prepare_line, lines, chunk) if pool else map(_prepare_line, lines)
+    finally:
+        if pool:
+            pool.terminate()
+
+
+def _store(batch: list[tuple[int, int, Prepared | str]], dedupe: Deduplicator, state: Progress, path: Path) -> None:
+    """Store one batch in one round trip and move the progress past it; invalid lines are reported."""
+    ready = [r for _, _, r in batch if not isinstance(r, str)]
+    for line_no, _, r in batch:
+        if isinstance(r, str):
+            state.invalid += 1
+            print(f"{path}:{line_no}: skipped: {r}", file=sys.stderr)
+    duplicates = dedupe.store_many(ready) if ready else []
+    state.duplicates += sum(duplicates)
+    state.articles += len(duplicates)
+    state.line, state.offset = batch[-1][0], batch[-1][1]
+
+
 def backfill(args: argparse.Namespace, settings: Settings) -> int:
     """Index a JSONL archive in order: fingerprints in worker processes, one pipeline per batch.
 
-    Resumable: after each batch is stored, FILE.progress records how far it got; a rerun continues there
-    (and re-storing an article already stored is a no-op, so an interrupted batch is harmless).
+    Resumable (see Progress); re-storing an article already stored is a no-op, so an interrupted batch is
+    harmless.
     """
     path = Path(args.file)
-    progress = path.with_name(path.name + ".progress")
-    state = {"offset": 0, "line": 0, "articles": 0, "duplicates": 0, "invalid": 0}
-    if args.resume and progress.exists():
-        state.update(json.loads(progress.read_text()))
-    services = build_services(settings)
-    params = services.dedupe.params
+    progress_file = path.with_name(path.name + ".progress")
+    state = Progress.load(progress_file, args.resume)
+    dedupe = build_services(settings).dedupe
     with path.open("rb") as f:
         total = sum(1 for line in f if line.strip())
     started, done = time.perf_counter(), 0
-    bar = tqdm(total=total, initial=state["line"], unit="article", disable=args.quiet, smoothing=0.1)
     workers = args.workers if args.workers >= 0 else (os.cpu_count() or 1)
-    pool = multiprocessing.get_context("fork").Pool(workers, _init_worker, (params,)) if workers else None
-    _init_worker(params)
-    mapped = (pool.imap if pool else map)(_prepare_line, _lines(path, state["offset"], state["line"]),
-                                          *((args.batch // 4 or 1,) if pool else ()))  # fmt: skip
-    batch: list = []
-
-    def flush() -> None:
-        nonlocal batch, done
-        ready = [r for _, _, r in batch if not isinstance(r, str)]
-        for line_no, _, r in batch:
-            if isinstance(r, str):
-                state["invalid"] += 1
-                print(f"{path}:{line_no}: skipped: {r}", file=sys.stderr)
-        duplicates = services.dedupe.store_many(ready) if ready else []
-        state["duplicates"] += sum(duplicates)
-        state["articles"] += len(duplicates)
-        state["line"], state["offset"] = batch[-1][0], batch[-1][1]
-        progress.write_text(json.dumps(state))
-        bar.update(len(batch))
-        done += len(batch)
-        batch = []
-
-    try:
-        for item in mapped:
-            batch.append(item)
-            if len(batch) >= args.batch:
-                flush()
-        if batch:
-            flush()
-    finally:
-        bar.close()
-        if pool:
-            pool.terminate()
+    with (
+        tqdm(total=total, initial=state.line, unit="article", disable=args.quiet, smoothing=0.1) as bar,
+        _prepared(path, state, dedupe.params, workers, args.batch // 4 or 1) as prepared,
+    ):
+        items = iter(prepared)
+        while batch := list(islice(items, args.batch)):
+            _store(batch, dedupe, state, path)
+            state.save(progress_file)
+            bar.update(len(batch))
+            done += len(batch)
     elapsed = time.perf_counter() - started
-    summary = {**state, "seconds": round(elapsed, 2), "per_second": round(done / elapsed, 1) if elapsed else None}
-    print(json.dumps(summary))
+    per_second = round(done / elapsed, 1) if elapsed else None
+    print(json.dumps({**asdict(state), "seconds": round(elapsed, 2), "per_second": per_second}))
     return 0
 
 

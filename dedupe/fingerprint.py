@@ -14,9 +14,12 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 #: Hash scheme recorded in the index: signatures from another scheme are not comparable.
 SCHEME = "dedupe-v5/poly-fmix64-rolling-cjkchars-narrative/datasketch-affine32/b16-bands/s32-sentences"
@@ -360,14 +363,12 @@ def _kgrams(words: np.ndarray, k: int) -> np.ndarray:
     return ((acc >> np.uint64(32)) ^ (acc & np.uint64(0xFFFFFFFF))).astype(np.uint32)
 
 
-def shingle_hashes(tokens: list[str], k: int) -> np.ndarray:
-    """Distinct 32-bit hashes of the word k-grams of `tokens`."""
-    return shingles_of(word_hashes(" ".join(tokens)), k)
-
-
 @lru_cache(maxsize=8)
 def _template(num_perm: int, seed: int) -> MinHash:
-    # Permutations are drawn once per (num_perm, seed), not once per article.
+    """datasketch's MinHash, for its permutations: drawn once per (num_perm, seed), not once per article.
+    Imported here, not at the top: the datasketch package imports redis, and this module stays pure."""
+    from datasketch import MinHash
+
     return MinHash(num_perm=num_perm, seed=seed, hashfunc=int, scheme="affine32")
 
 
@@ -419,11 +420,6 @@ def shingle_sets(words: np.ndarray, params: Params, quoted: np.ndarray | None = 
         if narrative.sum() >= max(MIN_NARRATIVE, grams.size // 4):
             grams = grams[narrative]
     return _distinct(grams), lead
-
-
-def fingerprint(tokens: list[str], params: Params) -> Fingerprint:
-    """The fingerprint of a list of words (those of text.tokens); raises ValueError when there are none."""
-    return fingerprint_text(" ".join(tokens), params)
 
 
 def fingerprint_text(story: str, params: Params) -> Fingerprint:

@@ -10,10 +10,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import wire
 from .alignment import Alignment
+from .exceptions import InvalidInput
 
 MAX_ID_CHARS = 256
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -127,6 +128,21 @@ class ArticleIn(BaseModel):
     @property
     def published_ts(self) -> float | None:
         return None if self.published_at is None else self.published_at.timestamp()
+
+
+def parse_article(payload: Any, where: str = "") -> ArticleIn:
+    """Validate an article; the first problem is reported with the field it concerns (prefixed by `where`)."""
+    if not isinstance(payload, dict):
+        raise InvalidInput(where.rstrip(".") or "body", "must be a JSON object")
+    try:
+        return ArticleIn.model_validate(payload)
+    except ValidationError as exc:
+        raise InvalidInput(where + first_field(exc), exc.errors(include_url=False)[0]["msg"]) from None
+
+
+def first_field(exc: ValidationError) -> str:
+    """The field of a validation error's first problem ("text" for the one model-wide rule: text or html)."""
+    return ".".join(str(p) for p in exc.errors(include_url=False)[0]["loc"]) or "text"
 
 
 @dataclass(frozen=True)

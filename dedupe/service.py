@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from typing import Literal
 
 from .alignment import Alignment, align, unpack
-from .browse import pack_text
 from .config import Settings
-from .errors import InvalidField, NotFound
+from .exceptions import InvalidInput, NotFound
 from .fingerprint import Fingerprint, Params, fingerprint_text
-from .index import ArticleMeta, Candidate, Event, IndexAnswer, RedisIndex, Rules
 from .metadata import with_page_metadata
 from .models import ArticleIn, CheckResult, Match, StoredArticle, format_time
+from .store import ArticleMeta, Candidate, DeleteStatus, Event, IndexAnswer, RedisIndex, Rules
+from .store.browse import pack_text
 from .text import story_text
+
+#: What a webhook event did: applied, ignored as older than one applied (stale), or applied already (replayed).
+EventStatus = Literal["applied", "stale", "replayed"]
 
 
 def params_from(settings: Settings) -> Params:
@@ -73,7 +77,7 @@ def prepare(article: ArticleIn, params: Params, now: float, keep_text: bool = Tr
         fp = fingerprint_text(story, params)
     except ValueError:  # no words
         field = next(f for f in ("text", "html", "ninjs", "xml") if getattr(article, f) is not None)
-        raise InvalidField(field, "no story text is left once boilerplate is removed") from None
+        raise InvalidInput(field, "no story text is left once boilerplate is removed") from None
     published = content.published_ts
     meta = ArticleMeta(
         id=article.id, ts=published if published is not None else now, has_published=published is not None,
@@ -126,11 +130,11 @@ class Deduplicator:
         answer = self.index.check(fp, meta, self.rules, store=store, now=self.clock(), retention_s=self.retention_s)
         return _result(article.id, answer, store, fp, self.rules)
 
-    def check_batch(self, articles: Sequence[ArticleIn]) -> list[CheckResult | InvalidField]:
+    def check_batch(self, articles: Sequence[ArticleIn]) -> list[CheckResult | InvalidInput]:
         """Check articles in order (each sees those before it), the valid ones in one round trip; an article
         without story text gets its error in its place. A Redis failure raises: nothing is half-answered."""
         prepared = [self._prepare_or_error(article) for article in articles]
-        todo = [(p, a) for p, a in zip(prepared, articles, strict=True) if not isinstance(p, InvalidField)]
+        todo = [(p, a) for p, a in zip(prepared, articles, strict=True) if not isinstance(p, InvalidInput)]
         answers = self.index.check_many(
             [p for p, _ in todo], self.rules, now=self.clock(), retention_s=self.retention_s,
             stores=[a.index for _, a in todo],
@@ -138,15 +142,15 @@ class Deduplicator:
         results = iter(
             _result(a.id, answer, a.index, p[0], self.rules) for (p, a), answer in zip(todo, answers, strict=True)
         )
-        return [p if isinstance(p, InvalidField) else next(results) for p in prepared]
+        return [p if isinstance(p, InvalidInput) else next(results) for p in prepared]
 
-    def _prepare_or_error(self, article: ArticleIn) -> tuple[Fingerprint, ArticleMeta] | InvalidField:
+    def _prepare_or_error(self, article: ArticleIn) -> tuple[Fingerprint, ArticleMeta] | InvalidInput:
         try:
             return self.prepare(article)
-        except InvalidField as exc:
+        except InvalidInput as exc:
             return exc
 
-    def store_event(self, article: ArticleIn, event: Event) -> tuple[str, CheckResult | None]:
+    def store_event(self, article: ArticleIn, event: Event) -> tuple[EventStatus, CheckResult | None]:
         """Check and store a webhook's article: ("applied", result), ("stale", None) when a later event for
         its id was applied, or ("replayed", result) when this delivery was, the result then looked up anew."""
         fp, meta = self.prepare(article)
@@ -160,7 +164,7 @@ class Deduplicator:
             return "replayed", _result(article.id, answer, True, fp, self.rules)
         return "applied", _result(article.id, answer, True, fp, self.rules)
 
-    def delete_event(self, article_id: str, event: Event) -> str:
+    def delete_event(self, article_id: str, event: Event) -> DeleteStatus:
         """Forget an article for a webhook: "deleted", "absent", "stale" or "replayed" (see RedisIndex.delete)."""
         return self.index.delete(article_id, event)
 
@@ -176,8 +180,12 @@ class Deduplicator:
             raise NotFound(f"no article with id {article_id!r}")
         return found
 
-    def delete(self, article_id: str) -> bool:
-        return self.index.delete(article_id) == "deleted"
+    def exists(self, article_id: str) -> bool:
+        return self.index.get(article_id) is not None
+
+    def delete(self, article_id: str) -> None:
+        if self.index.delete(article_id) != "deleted":
+            raise NotFound(f"no article with id {article_id!r}")
 
     def story(self, story_id: str) -> list[StoredArticle]:
         copies = self.index.story(story_id)

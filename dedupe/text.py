@@ -283,22 +283,5 @@ def story_text(text: str | None = None, html: str | None = None, title: str | No
     return "\n".join(story_paragraphs(normalise_unicode(body), title))
 
 
-_TOKEN = re.compile(
-    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
-    r"|(?:(?![\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\w)+"
-)
-story_lines = story_paragraphs  # the name 1.x used
-
-
-def tokens(lines: list[str]) -> list[str]:
-    """Lower-cased tokens of normalised lines, split as the fingerprint splits them (for tests and tools)."""
-    return _TOKEN.findall("\n".join(lines).lower())
-
-
-def article_tokens(text: str | None = None, html: str | None = None, title: str | None = None) -> list[str]:
-    """The tokens of story_text: what the fingerprint hashes."""
-    return _TOKEN.findall(story_text(text, html, title).lower())
-
-
 def _key(line: str) -> str:
     return " ".join(_WORD.findall(line.casefold()))

@@ -90,9 +90,9 @@ def language_of(lang: str) -> str:
 
 def run(items: list[Item], undated: set[str], client, settings) -> tuple[dict, list[str]]:
     """The production path (Deduplicator.check, real Redis), article by article; (predictions, ids refused)."""
-    from dedupe.errors import ApiError
-    from dedupe.index import RedisIndex
     from dedupe.service import Deduplicator, params_from
+    from dedupe.store import RedisIndex
+    from dedupe.web.errors import ApiError
 
     from .metrics import Prediction
     from .service_run import article_of

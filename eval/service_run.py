@@ -9,20 +9,18 @@ output cached (tokens do not depend on the tuned parameters) and the checks sent
 from __future__ import annotations
 
 import contextlib
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC
-from pathlib import Path
 
 import redis
 
 from dedupe.config import Settings
 from dedupe.fingerprint import Params, fingerprint_text
-from dedupe.index import ArticleMeta, IndexAnswer, RedisIndex
 from dedupe.models import ArticleIn, format_time
 from dedupe.service import Deduplicator, came_first, params_from, rules_from
+from dedupe.store import ArticleMeta, IndexAnswer, RedisIndex
 from dedupe.text import story_text
-from tests.redis_server import RedisServer
+from support import redis_server
 
 from .dataset import Item
 from .metrics import Prediction
@@ -30,13 +28,9 @@ from .metrics import Prediction
 
 @contextlib.contextmanager
 def private_redis() -> Iterator[redis.Redis]:
-    """A redis-server of our own on a free loopback port (never the one on 6379), removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="eval-redis-") as tmp:
-        server = RedisServer(Path(tmp)).start()
-        try:
-            yield server.client()
-        finally:
-            server.stop()
+    """A client of a redis-server of our own (never the one on 6379), removed afterwards."""
+    with redis_server.private_redis(prefix="eval-redis-") as server:
+        yield server.client()
 
 
 def article_of(it: Item) -> ArticleIn:

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 import redis
 
-from dedupe import build_services, create_app
 from dedupe.config import Settings
-from tests.redis_server import RedisServer
+from dedupe.web import create_app
+from dedupe.wiring import build_services
+from support.redis_server import RedisServer
 
 FIXTURES = Path(__file__).with_name("fixtures")
 
@@ -64,8 +65,8 @@ def seed_text() -> str:
 @pytest.fixture
 def index(settings: Settings, redis_client: redis.Redis):
     """The RedisIndex the app would build, on the test Redis (for the storage tests)."""
-    from dedupe.index import RedisIndex
     from dedupe.service import params_from
+    from dedupe.store import RedisIndex
 
     idx = RedisIndex(redis_client, params_from(settings), settings.namespace)
     idx.ensure()

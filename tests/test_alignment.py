@@ -10,7 +10,7 @@ import pytest
 from dedupe.alignment import align, shared_flags, split, unpack
 from dedupe.fingerprint import Params, fingerprint_text
 from dedupe.text import story_text
-from tests import articles
+from support import articles
 from tests.helpers import check
 
 ORIGINAL = list(range(100, 130))  # 30 sentences

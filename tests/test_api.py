@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
-from tests import articles
+from support import articles
 from tests.helpers import check, index_snapshot
 
 ORIGINAL = articles.wire_original()

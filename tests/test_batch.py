@@ -8,7 +8,7 @@ import json
 from redis.connection import Connection
 
 from dedupe.config import Settings
-from tests import articles
+from support import articles
 from tests.helpers import assert_index_consistent, check, metric, metrics
 from tests.test_redis_outage import wait_ready
 

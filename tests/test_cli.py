@@ -8,7 +8,7 @@ import time
 import pytest
 
 from dedupe import cli
-from tests import articles
+from support import articles
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import requests
 from dedupe_client import CheckResult, DedupeClient, DedupeError, ItemError, StoredArticle, Story, sign_webhook
 from standardwebhooks.webhooks import Webhook
 
-from tests import articles
+from support import articles
 from tests.conftest import WEBHOOK_SECRET
 from tests.helpers import serving
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests import articles
+from support import articles
 from tests.helpers import check
 
 COPIES = {

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 import redis
 
-from dedupe import create_app, embedded
 from dedupe.config import Settings
-from tests import articles
+from dedupe.store import embedded
+from dedupe.web import create_app
+from support import articles
 from tests.helpers import check
 
 

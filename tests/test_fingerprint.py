@@ -11,18 +11,10 @@ from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.fingerprint import (
-    Params,
-    containment,
-    fingerprint,
-    fingerprint_text,
-    jaccard,
-    minhash,
-    shingle_hashes,
-    word_hashes,
-)
-from dedupe.text import article_tokens, story_text
-from tests import articles
+from dedupe.fingerprint import Params, containment, fingerprint_text, jaccard, minhash, word_hashes
+from dedupe.text import story_text
+from support import articles
+from support.tokens import article_tokens, fingerprint, shingle_hashes
 
 PARAMS = Params()
 

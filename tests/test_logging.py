@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from dedupe import create_app, embedded, logs
+from dedupe import logs
 from dedupe.config import Settings, SettingsError
-from tests import articles
-from tests.redis_server import free_port
+from dedupe.store import embedded
+from dedupe.web import create_app
+from support import articles
+from support.redis_server import free_port
 
 
 def json_lines(text: str) -> list[dict]:
@@ -87,7 +89,7 @@ def test_lines_logged_while_serving_carry_the_request_id(redis_client, capsys):
     response = client.post("/v1/check", json={"id": "a", "text": articles.SEED}, headers={"X-Request-ID": "down-1"})
     assert response.status_code == 503
     lines = json_lines(capsys.readouterr().err)
-    warnings = [line for line in lines if line["logger"] == "dedupe.errors"]
+    warnings = [line for line in lines if line["logger"] == "dedupe.web.errors"]
     assert warnings and all(line["request_id"] == "down-1" for line in warnings)
     assert warnings[0]["level"] == "WARNING"
     assert "redis unavailable" in warnings[0]["message"]

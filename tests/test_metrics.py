@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests import articles
+from support import articles
 from tests.conftest import WEBHOOK_SECRET, WEBHOOK_SECRET_2
 from tests.helpers import check, deliver, metric, metrics, stale
 

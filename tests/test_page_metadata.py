@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from dedupe.metadata import page_metadata
-from tests import articles
+from support import articles
 from tests.helpers import check
 
 PUBLISHED = '<meta property="article:published_time" content="2022-01-27T14:05:00+05:30">'

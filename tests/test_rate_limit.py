@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 import redis
 
-from dedupe import create_app, embedded, ratelimit
 from dedupe.config import Settings, SettingsError
-from tests import articles
+from dedupe.store import embedded
+from dedupe.web import create_app, ratelimit
+from support import articles
+from support.redis_server import free_port
 from tests.conftest import WEBHOOK_SECRET
 from tests.helpers import deliver, metric, metrics
-from tests.redis_server import free_port
 
 K1 = {"Authorization": "Bearer key-one"}
 K2 = {"Authorization": "Bearer key-two"}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.redis_server import RedisServer
+from support.redis_server import RedisServer
 from tests.reliability.harness import Service
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from dedupe.service import params_from
-from tests import articles
+from support import articles
 from tests.conftest import WEBHOOK_SECRET
 from tests.helpers import assert_index_consistent, check, deliver, metric, metrics
 
@@ -67,9 +67,10 @@ def test_app_recovers_when_redis_comes_back_without_a_restart(outage_app, outage
 
 
 def test_redis_restarted_empty_is_reinitialised_by_itself(tmp_path):
-    from dedupe import build_services, create_app
     from dedupe.config import Settings
-    from tests.redis_server import RedisServer
+    from dedupe.web import create_app
+    from dedupe.wiring import build_services
+    from support.redis_server import RedisServer
 
     server = RedisServer(tmp_path / "volatile").start()  # no persistence: it comes back empty
     try:

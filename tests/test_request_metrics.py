@@ -11,7 +11,7 @@ import requests
 from prometheus_client.mmap_dict import MmapedDict
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests import articles
+from support import articles
 from tests.helpers import check, metric, metrics
 
 REQUESTS = "dedupe_http_requests_total"

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from dedupe import build_services, create_app
 from dedupe.config import Settings
+from dedupe.exceptions import IndexMismatch
 from dedupe.fingerprint import Params
-from dedupe.index import IndexMismatch, RedisIndex, bucket_bits_for
 from dedupe.models import ArticleIn
 from dedupe.service import Deduplicator, params_from
-from tests import articles
+from dedupe.store import RedisIndex, bucket_bits_for
+from dedupe.web import create_app
+from dedupe.wiring import build_services
+from support import articles
 from tests.helpers import assert_index_consistent
 
 DAY = 86400.0
@@ -60,7 +62,7 @@ def test_article_older_than_retention_leaves_the_index_on_the_next_write(dedupe,
 
 
 def test_each_write_purges_a_few_and_purge_removes_the_rest(dedupe, clock, redis_client, settings):
-    from dedupe.index import PURGE_PER_WRITE
+    from dedupe.store import PURGE_PER_WRITE
 
     for i in range(10):
         dedupe.check(article(f"old-{i}", articles.wire_original()))

@@ -8,17 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.text import (
-    _THOUSANDS,
-    article_tokens,
-    html_to_text,
-    normalise_unicode,
-    story_lines,
-    story_paragraphs,
-    story_text,
-    tokens,
-)
-from tests import articles
+from dedupe.text import _THOUSANDS, html_to_text, normalise_unicode, story_paragraphs, story_text
+from support import articles
+from support.tokens import article_tokens, tokens
 
 PARAGRAPH = (
     "Foreign Minister Sergei Lavrov said Moscow's chief concern had been ignored, but that it would be "
@@ -50,7 +42,7 @@ PARAGRAPH = (
     ],
 )
 def test_boilerplate_line_is_removed_and_story_kept(line):
-    assert story_lines(f"{line}\n\n{PARAGRAPH}\n\n{line}") == [PARAGRAPH]
+    assert story_paragraphs(f"{line}\n\n{PARAGRAPH}\n\n{line}") == [PARAGRAPH]
 
 
 def test_story_sentence_mentioning_copyright_words_is_kept():
@@ -58,16 +50,16 @@ def test_story_sentence_mentioning_copyright_words_is_kept():
         "The court ruled on Thursday that the agency's copyright had been infringed by the website, which "
         "had republished its photographs without permission for more than two years."
     )
-    assert story_lines(sentence) == [sentence]
+    assert story_paragraphs(sentence) == [sentence]
 
 
 def test_repeated_line_is_kept_once():
-    assert story_lines(f"{PARAGRAPH}\n{PARAGRAPH}\n\n{PARAGRAPH}") == [PARAGRAPH]
+    assert story_paragraphs(f"{PARAGRAPH}\n{PARAGRAPH}\n\n{PARAGRAPH}") == [PARAGRAPH]
 
 
 def test_title_line_is_removed_even_when_long():
     title = "Russia says the United States is failing on Ukraine, but more talks are possible in two weeks in Berlin."
-    assert story_lines(f"{title}\n{PARAGRAPH}", title=title) == [PARAGRAPH]
+    assert story_paragraphs(f"{title}\n{PARAGRAPH}", title=title) == [PARAGRAPH]
 
 
 @pytest.mark.parametrize(
@@ -83,7 +75,7 @@ def test_title_line_is_removed_even_when_long():
     ],
 )
 def test_dateline_is_stripped_from_the_first_paragraph(dateline):
-    assert story_lines(dateline + PARAGRAPH) == [PARAGRAPH]
+    assert story_paragraphs(dateline + PARAGRAPH) == [PARAGRAPH]
 
 
 def test_wire_original_and_outlet_copy_have_the_same_tokens():
@@ -169,10 +161,10 @@ def test_thousands_separators_go_as_the_readable_rule_says(text):
 def test_a_paragraph_equal_to_the_title_goes_whatever_its_punctuation():
     title = "Lavrov: NATO ignored Russia's concerns, talks will go on."
     line = "“Lavrov — NATO ignored Russia’s concerns; talks will go on.”"
-    assert story_lines(f"{line}\n{PARAGRAPH}", title=normalise_unicode(title)) == [PARAGRAPH]
+    assert story_paragraphs(f"{line}\n{PARAGRAPH}", title=normalise_unicode(title)) == [PARAGRAPH]
     kept = "Lavrov added: NATO ignored Russia's concerns, talks will go on."  # same first word, not the title
-    assert story_lines(f"{kept}\n{PARAGRAPH}", title=title)[0]
-    assert story_lines(f"{kept}\n{PARAGRAPH}", title=title) == [kept, PARAGRAPH]
+    assert story_paragraphs(f"{kept}\n{PARAGRAPH}", title=title)[0]
+    assert story_paragraphs(f"{kept}\n{PARAGRAPH}", title=title) == [kept, PARAGRAPH]
 
 
 # -- real layouts and scripts (issue: detection on real text) -------------------------------------------------

@@ -9,8 +9,9 @@ import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from dedupe import build_services, create_app, tracing
-from tests import articles
+from dedupe.web import create_app, tracing
+from dedupe.wiring import build_services
+from support import articles
 
 
 @pytest.fixture

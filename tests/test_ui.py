@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests import articles
+from support import articles
 from tests.helpers import check
 
 HOSTILE = {

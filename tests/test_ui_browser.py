@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import articles
+from support import articles
 from tests.helpers import check, serving
 
 CHROMIUM, DRIVER = shutil.which("chromium") or "/usr/bin/chromium", shutil.which("chromedriver")

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import zlib
 
-from dedupe.browse import Browse
+from dedupe.store import Keys
+from dedupe.store.browse import Browse
 from dedupe.text import story_text
-from tests import articles
+from support import articles
 from tests.helpers import PREFIX, assert_index_consistent, check
 
 ORIGINAL = articles.wire_original()
@@ -62,7 +63,7 @@ def test_browse_reads_recent_stories_and_search(client, redis_client, settings):
     check(client, "copy", articles.wrapped_copy(), title="Talks possible", url="https://ndtv.example/c",
           outlet="NDTV", published_at="2022-01-27T09:00:00Z")  # fmt: skip
     check(client, "other", articles.UNRELATED, title="Something else", outlet="AFP")
-    browse = Browse(redis_client, PREFIX)
+    browse = Browse(redis_client, Keys("test"))
     recent = browse.recent()
     assert [s.first.id for s in recent] == ["other", "orig"]
     story = recent[1]
@@ -77,7 +78,7 @@ def test_browse_reads_recent_stories_and_search(client, redis_client, settings):
 
 
 def test_verify_checks_the_views_keys(client, redis_client, settings):
-    from dedupe.verify import verify
+    from dedupe.store.verify import verify
 
     check(client, "a", ORIGINAL, url="https://x.example/a")
     check(client, "b", articles.wrapped_copy(), url="https://x.example/b")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests import articles
+from support import articles
 from tests.conftest import WEBHOOK_SECRET, WEBHOOK_SECRET_2
 from tests.helpers import check, deliver, index_snapshot, signed_delivery, stale
 

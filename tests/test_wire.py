@@ -9,7 +9,7 @@ import pytest
 
 from dedupe import cli
 from dedupe.wire import MAX_DEPTH, WireFormatError, from_ninjs, from_xml
-from tests import articles
+from support import articles
 from tests.conftest import WEBHOOK_SECRET
 from tests.helpers import check, deliver
 

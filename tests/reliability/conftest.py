@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.redis_server import RedisServer
+from support.redis_server import RedisServer
 
 from .harness import NAMESPACE, PREFIX, ROOT, WEBHOOK_SECRET, WEBHOOK_SECRET_2, Service
 

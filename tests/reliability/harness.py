@@ -14,7 +14,7 @@ from pathlib import Path
 
 import requests
 
-from tests.redis_server import free_port
+from support.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import requests
 
-from tests.redis_server import RedisServer
+from support.redis_server import RedisServer
 
 from .harness import PREFIX, Service
 from .util import assert_consistent, copy_of, story

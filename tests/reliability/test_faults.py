@@ -289,8 +289,9 @@ def _outage_events() -> list[tuple[str, dict]]:
 def test_webhooks_during_outage_get_non_2xx_and_retries_leave_the_same_index(service, redis_srv):
     """Deliveries while Redis is dead get 503; the CMS's retries (later, out of order, some twice) leave the
     index exactly as the same deliveries with no outage do (control: an in-process app, its own namespace)."""
-    from dedupe import build_services, create_app
     from dedupe.config import Settings
+    from dedupe.web import create_app
+    from dedupe.wiring import build_services
     from tests.helpers import deliver
 
     events = _outage_events()

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from dedupe.text import article_tokens, html_to_text, normalise_unicode, story_lines
-from tests import articles
+from dedupe.text import html_to_text, normalise_unicode, story_paragraphs
+from support import articles
+from support.tokens import article_tokens
 
 from .util import story
 
@@ -38,7 +39,7 @@ def html_pages(draw) -> str:
 def test_text_functions_never_raise(text, title):
     out = normalise_unicode(text)
     assert isinstance(out, str) and "\x00" not in out
-    assert all(isinstance(line, str) for line in story_lines(out, title))
+    assert all(isinstance(line, str) for line in story_paragraphs(out, title))
     assert all(isinstance(t, str) for t in article_tokens(text=text, title=title))
 
 

@@ -12,11 +12,12 @@ from typing import Any
 
 from flask import request
 
-from .api import parse_article, read_json
-from .config import Settings
-from .errors import ApiError, InvalidField, MalformedBody, UnsupportedMediaType
-from .models import ArticleIn, CheckResult
-from .service import Deduplicator
+from ..config import Settings
+from ..exceptions import InvalidInput
+from ..models import ArticleIn, CheckResult, parse_article
+from ..service import Deduplicator
+from .errors import ApiError, MalformedBody, UnsupportedMediaType, describe
+from .requests import read_json
 
 NDJSON_TYPES = ("application/x-ndjson", "application/ndjson")
 
@@ -34,7 +35,7 @@ def read_items(settings: Settings) -> list[Any]:
     elif request.mimetype == "application/json":
         items = read_json()
         if not isinstance(items, list):
-            raise InvalidField("body", "must be a JSON array of articles (or NDJSON, one article a line)")
+            raise InvalidInput("body", "must be a JSON array of articles (or NDJSON, one article a line)")
     else:
         raise UnsupportedMediaType(
             f"Content-Type must be application/json or application/x-ndjson, not {request.mimetype or 'none'!r}"
@@ -54,32 +55,36 @@ def _ndjson(raw: bytes) -> Any:
             yield MalformedBody(f"line {number} is not valid JSON: {exc}")
 
 
-def check_items(dedupe: Deduplicator, items: list[Any]) -> list[CheckResult | ApiError]:
+Problem = ApiError | InvalidInput  # what an item can get instead of a result
+
+
+def check_items(dedupe: Deduplicator, items: list[Any]) -> list[CheckResult | Problem]:
     """Each item's outcome, in order: the valid articles are checked together (Deduplicator.check_batch)."""
     parsed = [_parse(item) for item in items]
     checked = iter(dedupe.check_batch([p for p in parsed if isinstance(p, ArticleIn)]))
     return [next(checked) if isinstance(p, ArticleIn) else p for p in parsed]
 
 
-def _parse(item: Any) -> ArticleIn | ApiError:
+def _parse(item: Any) -> ArticleIn | Problem:
     if isinstance(item, ApiError):
         return item
     try:
         return parse_article(item)
-    except ApiError as exc:
+    except InvalidInput as exc:
         return exc
 
 
-def answers(outcomes: list[CheckResult | ApiError], items: list[Any]) -> list[dict[str, Any]]:
+def answers(outcomes: list[CheckResult | Problem], items: list[Any]) -> list[dict[str, Any]]:
     return [answer(i, outcome, item) for i, (outcome, item) in enumerate(zip(outcomes, items, strict=True))]
 
 
-def answer(index: int, outcome: CheckResult | ApiError, item: Any) -> dict[str, Any]:
+def answer(index: int, outcome: CheckResult | Problem, item: Any) -> dict[str, Any]:
     """The JSON answer for one item: its CheckResult, or {"index", "id", "error": {code, message, field}}."""
     if isinstance(outcome, CheckResult):
         return outcome.to_dict()
-    error: dict[str, Any] = {"code": outcome.code, "message": outcome.message}
-    if outcome.field is not None:
-        error["field"] = outcome.field
+    _, code, message, field = describe(outcome)
+    error: dict[str, Any] = {"code": code, "message": message}
+    if field is not None:
+        error["field"] = field
     item_id = item.get("id") if isinstance(item, dict) else None
     return {"index": index, "id": item_id if isinstance(item_id, str) else None, "error": error}

@@ -8,17 +8,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import secrets
-from typing import Any
+from typing import Any, cast
 
-import redis
 from flask import Blueprint, Flask, Response, current_app, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from pydantic import ValidationError
 
-from .browse import Browse
-from .errors import InvalidField
-from .models import ArticleIn
+from ..exceptions import InvalidInput
+from ..models import parse_article
+from ..store.browse import Browse
+from ..wiring import Services
+from .deps import services as _services
 from .ui_model import rows, safe_url, side_by_side, timeline
 
 bp = Blueprint("ui", __name__, url_prefix="/ui", template_folder="templates", static_folder="static")
@@ -31,32 +30,18 @@ CSP = (
 )
 
 
-def init_app(app: Flask, services: Any) -> None:
+def init_app(app: Flask, services: Services) -> None:
     """Register the view: its session secret, CSRF protection for its own forms, the blueprint."""
-    app.secret_key = services.settings.secret_key or _shared_secret(services.redis, services.settings.namespace)
+    browse = Browse(services.redis, services.dedupe.index.keys)
+    app.secret_key = services.settings.secret_key or browse.session_secret()
     app.config.update(SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_NAME="dedupe_ui", WTF_CSRF_CHECK_DEFAULT=False)
     csrf.init_app(app)  # checks only where the view asks (its POSTs): /v1 and the webhook use keys and signatures
-    app.extensions["dedupe.browse"] = Browse(services.redis, services.dedupe.index.prefix)
+    app.extensions["dedupe.browse"] = browse
     app.register_blueprint(bp)
 
 
-def _shared_secret(client: redis.Redis, namespace: str) -> str:
-    """One random key for every worker and instance on this Redis (set once, kept); per process without Redis."""
-    meta = f"dd:{{{namespace}}}:meta"  # the index's own hash (check.lua, Layout): no key of its own
-    try:
-        client.hsetnx(meta, "ui_secret", secrets.token_hex(32))
-        return client.hget(meta, "ui_secret").decode()
-    except redis.RedisError as exc:
-        log.warning("view session key not shared (Redis: %s): logins hold on this worker only", exc)
-        return secrets.token_hex(32)
-
-
-def _services() -> Any:
-    return current_app.extensions["dedupe"]
-
-
 def _browse() -> Browse:
-    return current_app.extensions["dedupe.browse"]
+    return cast(Browse, current_app.extensions["dedupe.browse"])
 
 
 def _key_id(key: str) -> str:
@@ -171,12 +156,8 @@ def check() -> str | tuple[str, int]:
     form = {k: request.form.get(k, "").strip() for k in ("title", "url", "outlet", "published_at", "text")}
     fields = {k: v for k, v in form.items() if v}
     try:
-        article = ArticleIn.model_validate({"id": "ui-check", **fields, "index": False})
+        article = parse_article({"id": "ui-check", **fields, "index": False})
         result = _services().dedupe.check(article, store=False)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in err["loc"]) or "text"
-        return render_template("ui/check.html", form=form, result=None, error=f"{where}: {err['msg']}"), 422
-    except InvalidField as exc:
+    except InvalidInput as exc:
         return render_template("ui/check.html", form=form, result=None, error=str(exc)), 422
     return render_template("ui/check.html", form=form, result=result, error=None)

@@ -8,7 +8,9 @@ from __future__ import annotations
 import contextlib
 import socket
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import redis
@@ -74,3 +76,14 @@ class RedisServer:
 
     def client(self) -> redis.Redis:
         return redis.Redis(port=self.port)
+
+
+@contextlib.contextmanager
+def private_redis(*extra: str, prefix: str = "dedupe-redis-") -> Iterator[RedisServer]:
+    """A redis-server of our own on a free loopback port, in a temporary directory; never port 6379."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        server = RedisServer(Path(tmp), *extra).start()
+        try:
+            yield server
+        finally:
+            server.stop()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-FIXTURES = Path(__file__).with_name("fixtures")
+FIXTURES = Path(__file__).parent.parent / "tests" / "fixtures"
 SEED = (FIXTURES / "seed-article.txt").read_text(encoding="utf-8")
 HEADLINE = "Russia Says US Failing On Ukraine But More Talks Possible"
 FIRST_LINE = "Russia said Thursday"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import ArticleIn
+from ..models import ArticleIn
 
 _NULLABLE_STR = {"type": ["string", "null"]}
 _COUNT = {"type": "integer", "minimum": 0}

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .alignment import Alignment, Sentence, align, split
-from .browse import Copy, Relation, relation_of
-from .fingerprint import MIN_SENTENCE_TOKENS
-from .models import format_time
+from ..alignment import Alignment, Sentence, align, split
+from ..fingerprint import MIN_SENTENCE_TOKENS
+from ..models import format_time
+from ..store.browse import Copy, Relation, relation_of
 
 WIDTH, LEFT, RIGHT, ROW, TOP = 720, 170, 20, 26, 24  # the timeline's geometry, in SVG user units
 

@@ -40,7 +40,7 @@ def instrument(app: Flask, client: redis.Redis, exporter: Any, *, batch: bool = 
     from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
     from opentelemetry.trace import get_current_span
 
-    from . import __version__
+    from .. import __version__
 
     attributes = {"service.version": __version__}
     if not os.environ.get("OTEL_SERVICE_NAME"):

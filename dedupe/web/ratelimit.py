@@ -16,8 +16,8 @@ import redis
 from flask import Flask, g, request
 from flask_limiter import Limiter, RequestLimit
 
-from . import embedded
-from .config import Settings
+from ..config import Settings
+from ..store import embedded
 
 
 def storage_uri(settings: Settings) -> str:

@@ -8,16 +8,19 @@ TITLE_SCAN articles only.
 
 from __future__ import annotations
 
+import logging
+import secrets
 import zlib
 from dataclasses import dataclass
 
 import redis
 
-from .alignment import Alignment, align, unpack
-from .fingerprint import containment, jaccard
-from .index import HP, ID, OUTLET, PUB, SENTS, SIG, SIZE, STORY, TITLE, TS, URL, read_record
-from .models import format_time
+from ..alignment import Alignment, align, unpack
+from ..fingerprint import containment, jaccard
+from ..models import format_time
+from .keys import HP, ID, OUTLET, PUB, SENTS, SIG, SIZE, STORY, TITLE, TS, URL, Keys, read_record
 
+log = logging.getLogger(__name__)
 RECENT = 30  # stories on the recent page
 SUMMARY_COPIES = 50  # copies read per story there (outlets beyond them are not counted)
 STORY_COPIES = 200  # copies read for a story page
@@ -109,23 +112,33 @@ class StorySummary:
 
 
 class Browse:
-    def __init__(self, client: redis.Redis, prefix: str) -> None:
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
         self.client = client
-        self.prefix = prefix
+        self.keys = keys
+
+    def session_secret(self) -> str:
+        """One random key for every worker and instance on this Redis (set once, kept in the index's meta
+        hash); one per process when Redis cannot be reached."""
+        try:
+            self.client.hsetnx(self.keys.meta, "ui_secret", secrets.token_hex(32))
+            return bytes(self.client.hget(self.keys.meta, "ui_secret") or b"").decode() or secrets.token_hex(32)
+        except redis.RedisError as exc:
+            log.warning("view session key not shared (Redis: %s): logins hold on this worker only", exc)
+            return secrets.token_hex(32)
 
     def _copies(self, numbers: list[int]) -> dict[int, Copy]:
         if not numbers:
             return {}
-        raws = self.client.mget([f"{self.prefix}a:{n}" for n in numbers])
+        raws = self.client.mget([self.keys.article(n) for n in numbers])
         found = (read_copy(n, raw) for n, raw in zip(numbers, raws, strict=True))
         return {c.number: c for c in found if c is not None}
 
     def recent(self, limit: int = RECENT) -> list[StorySummary]:
         """The stories with the most recently stored copies, newest first."""
-        stories = self.client.zrevrange(self.prefix + "recent", 0, limit - 1, withscores=True)
+        stories = self.client.zrevrange(self.keys.recent, 0, limit - 1, withscores=True)
         pipe = self.client.pipeline(transaction=False)
         for story, _ in stories:
-            key = self.prefix + "s:" + story.decode()
+            key = self.keys.story(story.decode())
             pipe.zrange(key, 0, SUMMARY_COPIES - 1)
             pipe.zrange(key, -1, -1)
             pipe.zcard(key)
@@ -142,17 +155,17 @@ class Browse:
 
     def story(self, story_id: str) -> list[Copy]:
         """A story's copies, earliest first (at most STORY_COPIES)."""
-        members = self.client.zrange(self.prefix + "s:" + story_id, 0, STORY_COPIES - 1)
+        members = self.client.zrange(self.keys.story(story_id), 0, STORY_COPIES - 1)
         copies = self._copies([int(m) for m in members])
         return [copies[int(m)] for m in members if int(m) in copies]
 
     def article(self, article_id: str) -> Copy | None:
-        number = self.client.hget(self.prefix + "ids", article_id)
+        number = self.client.hget(self.keys.ids, article_id)
         return self._copies([int(number)]).get(int(number)) if number is not None else None
 
     def texts(self, numbers: list[int]) -> list[str | None]:
         """The stored story texts (None where none is kept: DEDUPE_STORE_TEXT off, or stored before it was on)."""
-        raws = self.client.mget([f"{self.prefix}t:{n}" for n in numbers]) if numbers else []
+        raws = self.client.mget([self.keys.text(n) for n in numbers]) if numbers else []
         return [None if raw is None else unpack_text(raw) for raw in raws]
 
     def search(self, query: str) -> list[Copy]:
@@ -161,14 +174,14 @@ class Browse:
         if not query:
             return []
         pipe = self.client.pipeline(transaction=False)
-        pipe.hget(self.prefix + "ids", query)
-        pipe.hget(self.prefix + "u", query)
+        pipe.hget(self.keys.ids, query)
+        pipe.hget(self.keys.urls, query)
         exact = list(dict.fromkeys(int(n) for n in pipe.execute() if n is not None))
         if exact:
             copies = self._copies(exact)
             return [copies[n] for n in exact if n in copies]
-        newest = [int(n) for n in self.client.zrevrange(self.prefix + "age", 0, TITLE_SCAN - 1)]
-        raws = self.client.mget([f"{self.prefix}a:{n}" for n in newest]) if newest else []
+        newest = [int(n) for n in self.client.zrevrange(self.keys.age, 0, TITLE_SCAN - 1)]
+        raws = self.client.mget([self.keys.article(n) for n in newest]) if newest else []
         needle, hits = query.casefold(), []
         for n, raw in zip(newest, raws, strict=True):
             record = read_record(raw)

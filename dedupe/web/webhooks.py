@@ -13,20 +13,17 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, request
-from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+from standardwebhooks.webhooks import WebhookVerificationError
 
-from .api import parse_article, read_json, services
-from .errors import ApiError, InvalidField, Unauthorized, Unavailable, error_response
-from .index import Deliveries, Event
-from .models import RFC3339
+from ..exceptions import DedupeError, InvalidInput
+from ..models import RFC3339, parse_article
+from ..store import Deliveries, Event
+from .deps import services
+from .errors import ApiError, Unauthorized, Unavailable, describe, error_response
+from .requests import read_json
 
 bp = Blueprint("webhooks", __name__, url_prefix="/v1/webhooks")
 EVENTS = ("article.published", "article.updated", "article.deleted")
-
-
-def verifiers(secrets: tuple[str, ...]) -> list[Webhook]:
-    """One verifier per configured secret: several at once let a secret be rotated without downtime."""
-    return [Webhook(secret) for secret in secrets]
 
 
 def _verify(raw: bytes) -> None:
@@ -43,31 +40,31 @@ def _verify(raw: bytes) -> None:
 def _handle(payload: Any, delivery: str) -> tuple[dict[str, Any], bool]:
     """Apply one event; returns the answer, and whether the delivery had been applied before."""
     if not isinstance(payload, dict):
-        raise InvalidField("body", "must be a JSON object")
+        raise InvalidInput("body", "must be a JSON object")
     kind = payload.get("type")
     if kind not in EVENTS:
-        raise InvalidField("type", f"must be one of {', '.join(EVENTS)}")
+        raise InvalidInput("type", f"must be one of {', '.join(EVENTS)}")
     data = payload.get("data")
     if not isinstance(data, dict):
-        raise InvalidField("data", "must be a JSON object")
+        raise InvalidInput("data", "must be a JSON object")
     dedupe = services().dedupe
     event = Event(_event_time(payload, data), Deliveries.key_suffix(delivery),
                   services().settings.webhook_dedupe_hours * 3600)  # fmt: skip
     if kind == "article.deleted":
         article_id = data.get("id")
         if not isinstance(article_id, str) or not article_id:
-            raise InvalidField("data.id", "must be a non-empty string")
+            raise InvalidInput("data.id", "must be a non-empty string")
         status = dedupe.delete_event(article_id, event)
         if status == "stale":
             return {"type": kind, "id": article_id, "ignored": STALE}, False
         if status == "replayed":
-            return {"type": kind, "id": article_id, "deleted": dedupe.index.get(article_id) is None}, True
+            return {"type": kind, "id": article_id, "deleted": not dedupe.exists(article_id)}, True
         return {"type": kind, "id": article_id, "deleted": status == "deleted"}, False
     article = parse_article({**data, "index": True}, "data.")
     try:
         status, result = dedupe.store_event(article, event)
-    except InvalidField as exc:  # "no story text left": name the field as the payload has it
-        raise InvalidField(f"data.{exc.field}", exc.message) from None
+    except InvalidInput as exc:  # "no story text left": name the field as the payload has it
+        raise exc.within("data.") from None
     if result is None:
         return {"type": kind, "id": article.id, "ignored": STALE}, False
     if status == "applied":
@@ -86,11 +83,11 @@ def _event_time(payload: dict[str, Any], data: dict[str, Any]) -> float | None:
         if value is None:
             continue
         if not (isinstance(value, str) and RFC3339.fullmatch(value)):
-            raise InvalidField(field, "must be an RFC 3339 date-time with offset, e.g. 2022-01-27T10:00:00Z")
+            raise InvalidInput(field, "must be an RFC 3339 date-time with offset, e.g. 2022-01-27T10:00:00Z")
         try:
             return datetime.fromisoformat(value.replace("z", "Z")).timestamp()
         except ValueError as exc:
-            raise InvalidField(field, f"not a valid date-time: {exc}") from None
+            raise InvalidInput(field, f"not a valid date-time: {exc}") from None
     return None
 
 
@@ -121,12 +118,12 @@ def cms() -> Response:
         answer, replayed = _handle(read_json(raw), delivery)
         body, status = json.dumps(answer), 200
         outcome.labels("redelivered" if replayed else "processed").inc()
-    except ApiError as exc:
-        if exc.status >= 500:
+    except (ApiError, DedupeError) as exc:
+        status, code, message, field = describe(exc)
+        if status >= 500:
             outcome.labels("failed").inc()
             raise
-        body = error_response(exc.status, exc.code, exc.message, exc.field).get_data(as_text=True)
-        status = exc.status
+        body = error_response(status, code, message, field).get_data(as_text=True)
         outcome.labels("invalid").inc()
     except Exception:
         outcome.labels("failed").inc()

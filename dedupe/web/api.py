@@ -3,45 +3,17 @@
 from __future__ import annotations
 
 import hmac
-import json
 import time
-from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
-from pydantic import ValidationError
+from flask import Blueprint, Response, jsonify, request
 
-from .errors import InvalidField, MalformedBody, NotFound, Unauthorized, UnsupportedMediaType
-from .models import ArticleIn, CheckResult
+from ..models import CheckResult, parse_article
+from . import batch
+from .deps import services
+from .errors import Unauthorized
+from .requests import read_json
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
-
-
-def services() -> Any:
-    return current_app.extensions["dedupe"]
-
-
-def read_json(raw: bytes | None = None) -> Any:
-    """The request's JSON body, or a 415/400 that says what is wrong with it."""
-    if raw is None:
-        if request.mimetype != "application/json":
-            raise UnsupportedMediaType(f"Content-Type must be application/json, not {request.mimetype or 'none'!r}")
-        raw = request.get_data(cache=True)
-    try:
-        return json.loads(raw)
-    except (ValueError, RecursionError) as exc:
-        raise MalformedBody(f"body is not valid JSON: {exc}") from None
-
-
-def parse_article(payload: Any, where: str = "") -> ArticleIn:
-    """Validate an article; the first problem is reported with the field it concerns."""
-    if not isinstance(payload, dict):
-        raise InvalidField(where.rstrip(".") or "body", "must be a JSON object")
-    try:
-        return ArticleIn.model_validate(payload)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        field = ".".join(str(p) for p in err["loc"]) or "text"  # the one model-wide rule: text or html
-        raise InvalidField(where + field, err["msg"]) from None
 
 
 @bp.before_request
@@ -74,8 +46,6 @@ def check() -> Response:
 
 @bp.post("/check/batch")
 def check_batch() -> Response:
-    from . import batch  # it parses with this module's helpers
-
     svc = services()
     started = time.perf_counter()
     items = batch.read_items(svc.settings)
@@ -95,8 +65,7 @@ def get_article(article_id: str) -> Response:
 
 @bp.delete("/articles/<path:article_id>")
 def delete_article(article_id: str) -> Response:
-    if not services().dedupe.delete(article_id):
-        raise NotFound(f"no article with id {article_id!r}")
+    services().dedupe.delete(article_id)
     return Response(status=204)
 
 
