@@ -41,39 +41,29 @@ class Metrics:
     def __init__(self, count_articles: Callable[[], int]) -> None:
         self.multiprocess = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
         self.registry = CollectorRegistry()
-        self.checks = Counter("dedupe_checks_total", "Articles checked, by result.", ["result"], registry=self.registry)
+        r = self.registry
+        self.checks = Counter("dedupe_checks_total", "Articles checked, by result.", ["result"], registry=r)
         self.check_seconds = Histogram(
-            "dedupe_check_seconds",
-            "Time to check one article, validation to answer.",
-            buckets=_LATENCY_BUCKETS,
-            registry=self.registry,
-        )
+            "dedupe_check_seconds", "Time to check one article, validation to answer.", buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )  # fmt: skip
         self.webhooks = Counter(
-            "dedupe_webhook_deliveries_total",
-            "CMS webhook deliveries, by outcome.",
-            ["outcome"],
-            registry=self.registry,
+            "dedupe_webhook_deliveries_total", "CMS webhook deliveries, by outcome.", ["outcome"], registry=r
         )
         self.redis_errors = Counter(
-            "dedupe_redis_errors_total",
-            "Requests failed by the index: timeout (slow), full, unavailable.",
-            ["kind"],
-            registry=self.registry,
-        )
+            "dedupe_redis_errors_total", "Requests failed by the index: timeout (slow), full, unavailable.", ["kind"],
+            registry=r,
+        )  # fmt: skip
         # Every HTTP request, by route template (`/v1/articles/<path:article_id>`, or `unmatched`), method and status.
         self.http_requests = Counter(
-            "dedupe_http_requests_total",
-            "HTTP requests answered, by route, method and status.",
-            ["endpoint", "method", "status"],
-            registry=self.registry,
-        )
+            "dedupe_http_requests_total", "HTTP requests answered, by route, method and status.",
+            ["endpoint", "method", "status"], registry=r,
+        )  # fmt: skip
         self.http_seconds = Histogram(
             "dedupe_http_request_duration_seconds",
             "Time to answer an HTTP request, first hook to response, by route and method.",
-            ["endpoint", "method"],
-            buckets=_HTTP_BUCKETS,
-            registry=self.registry,
-        )
+            ["endpoint", "method"], buckets=_HTTP_BUCKETS, registry=r,
+        )  # fmt: skip
         self._http_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
         for result in ("duplicate", "unique"):
             self.checks.labels(result)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
+from typing import Any, cast
 
 import redis
 from flask import Flask, g, request
@@ -64,7 +65,7 @@ def init_app(app: Flask, settings: Settings, client: redis.Redis) -> Limiter | N
         strategy="sliding-window-counter",
         # the service's own connection pool: same Redis, same timeouts, no second set of connections
         storage_uri=storage_uri(settings),
-        storage_options={"connection_pool": client.connection_pool, "key_prefix": key_prefix(settings)},
+        storage_options=cast(Any, {"connection_pool": client.connection_pool, "key_prefix": key_prefix(settings)}),
         swallow_errors=True,
         headers_enabled=False,  # X-RateLimit-* headers would cost a second Redis round trip per request
         on_breach=on_breach,

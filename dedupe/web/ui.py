@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from flask import Blueprint, Flask, Response, current_app, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.wrappers import Response as ResponseBase
 
 from ..exceptions import InvalidInput
 from ..models import parse_article
@@ -54,7 +55,7 @@ def _logged_in() -> bool:
 
 
 @bp.before_request
-def _guard() -> Response | None:
+def _guard() -> ResponseBase | None:
     if request.method == "POST":
         csrf.protect()
     if request.endpoint in ("ui.login", "ui.static") or _logged_in():
@@ -89,7 +90,7 @@ def _context() -> dict[str, Any]:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | str | tuple[str, int]:
+def login() -> ResponseBase | str | tuple[str, int]:
     target = request.values.get("next") or ""
     target = target if target.startswith("/ui") and not target.startswith("//") else url_for("ui.recent")
     if not _services().settings.api_keys:
@@ -106,7 +107,7 @@ def login() -> Response | str | tuple[str, int]:
 
 
 @bp.post("/logout")
-def logout() -> Response:
+def logout() -> ResponseBase:
     session.clear()
     return redirect(url_for("ui.login"))
 

@@ -100,9 +100,8 @@ class SideBySide:
 
 
 def side_by_side(copy: Copy, earlier: Copy, copy_text: str | None, earlier_text: str | None) -> SideBySide:
-    both = copy_text is not None and earlier_text is not None
     return SideBySide(
-        copy=mark(copy_text, earlier_text, "added") if both else None,
-        earlier=mark(earlier_text, copy_text, "cut") if both else None,
+        copy=mark(copy_text, earlier_text, "added") if copy_text is not None and earlier_text is not None else None,
+        earlier=mark(earlier_text, copy_text, "cut") if copy_text is not None and earlier_text is not None else None,
         alignment=align(copy.sentences, earlier.sentences),
     )

@@ -54,12 +54,12 @@ def _handle(payload: Any, delivery: str) -> tuple[dict[str, Any], bool]:
         article_id = data.get("id")
         if not isinstance(article_id, str) or not article_id:
             raise InvalidInput("data.id", "must be a non-empty string")
-        status = dedupe.delete_event(article_id, event)
-        if status == "stale":
+        deleted = dedupe.delete_event(article_id, event)
+        if deleted == "stale":
             return {"type": kind, "id": article_id, "ignored": STALE}, False
-        if status == "replayed":
+        if deleted == "replayed":
             return {"type": kind, "id": article_id, "deleted": not dedupe.exists(article_id)}, True
-        return {"type": kind, "id": article_id, "deleted": status == "deleted"}, False
+        return {"type": kind, "id": article_id, "deleted": deleted == "deleted"}, False
     article = parse_article({**data, "index": True}, "data.")
     try:
         status, result = dedupe.store_event(article, event)
