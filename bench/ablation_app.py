@@ -16,10 +16,11 @@ import time
 from dedupe.models import ArticleIn
 from dedupe.store import ArticleMeta, IndexAnswer
 from dedupe.web import create_app
+from dedupe.web.deps import services
 
 app = create_app()
 _ablate = os.environ.get("BENCH_ABLATE", "")
-_dedupe = app.extensions["dedupe"].dedupe
+_dedupe = services(app).dedupe
 
 if _ablate in ("fingerprint", "both", "script"):
     _known = {}

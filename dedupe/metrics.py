@@ -44,26 +44,25 @@ class Metrics:
         r = self.registry
         self.checks = Counter("dedupe_checks_total", "Articles checked, by result.", ["result"], registry=r)
         self.check_seconds = Histogram(
-            "dedupe_check_seconds", "Time to check one article, validation to answer.", buckets=_LATENCY_BUCKETS,
+            "dedupe_check_seconds",
+            "Time to check one article, validation to answer.",
+            buckets=_LATENCY_BUCKETS,
             registry=r,
-        )  # fmt: skip
+        )
         self.webhooks = Counter(
             "dedupe_webhook_deliveries_total", "CMS webhook deliveries, by outcome.", ["outcome"], registry=r
         )
-        self.redis_errors = Counter(
-            "dedupe_redis_errors_total", "Requests failed by the index: timeout (slow), full, unavailable.", ["kind"],
-            registry=r,
-        )  # fmt: skip
+        kinds = "Requests failed by the index: timeout (slow), full, unavailable."
+        self.redis_errors = Counter("dedupe_redis_errors_total", kinds, ["kind"], registry=r)
         # Every HTTP request, by route template (`/v1/articles/<path:article_id>`, or `unmatched`), method and status.
+        answered = "HTTP requests answered, by route, method and status."
         self.http_requests = Counter(
-            "dedupe_http_requests_total", "HTTP requests answered, by route, method and status.",
-            ["endpoint", "method", "status"], registry=r,
-        )  # fmt: skip
+            "dedupe_http_requests_total", answered, ["endpoint", "method", "status"], registry=r
+        )
+        timed = "Time to answer an HTTP request, first hook to response, by route and method."
         self.http_seconds = Histogram(
-            "dedupe_http_request_duration_seconds",
-            "Time to answer an HTTP request, first hook to response, by route and method.",
-            ["endpoint", "method"], buckets=_HTTP_BUCKETS, registry=r,
-        )  # fmt: skip
+            "dedupe_http_request_duration_seconds", timed, ["endpoint", "method"], buckets=_HTTP_BUCKETS, registry=r
+        )
         self._http_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
         for result in ("duplicate", "unique"):
             self.checks.labels(result)

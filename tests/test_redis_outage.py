@@ -8,6 +8,7 @@ import time
 import pytest
 
 from dedupe.service import params_from
+from dedupe.web.deps import services
 from support import articles
 from tests.conftest import WEBHOOK_SECRET
 from tests.helpers import assert_index_consistent, check, deliver, metric, metrics
@@ -181,7 +182,7 @@ def test_webhook_interrupted_before_its_check_is_processed_when_retried(outage_a
     """Redis dies after the delivery was looked up but before it was applied: nothing may be left behind that
     turns the sender's retry, after recovery, into a 409 or a no-op."""
     client = outage_app.test_client()
-    index = outage_app.extensions["dedupe"].dedupe.index
+    index = services(outage_app).dedupe.index
     real_check = index.check
 
     def dying_check(*args, **kwargs):  # Redis dies after the lookup, just before the check script runs
@@ -216,7 +217,7 @@ def test_webhook_applied_but_unanswered_when_redis_died_is_answered_not_reapplie
     """Redis dies after the check script applied the delivery, before its answer was stored: the retry gets
     the same verdict, and the article is stored once."""
     client = outage_app.test_client()
-    deliveries = outage_app.extensions["dedupe"].deliveries
+    deliveries = services(outage_app).deliveries
     real_remember = deliveries.remember
 
     def dying_remember(*args, **kwargs):
