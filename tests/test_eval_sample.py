@@ -27,8 +27,6 @@ of look-alikes flagged at the shipped settings, precision 0.741).
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from dedupe.config import Settings
@@ -67,8 +65,8 @@ def _pairs_recall(res: dict, kinds: tuple[str, ...]) -> float:
 def measure(settings: Settings) -> dict:
     """The figures the floors hold, for a base configuration (the shipped defaults, or a mutation of them)."""
     shipped = _run(settings)
-    lead = _run(dataclasses.replace(settings, **LEAD_ALONE))
-    containment = _run(dataclasses.replace(settings, **CONTAINMENT_ALONE))
+    lead = _run(settings.model_copy(update=LEAD_ALONE))
+    containment = _run(settings.model_copy(update=CONTAINMENT_ALONE))
     kinds = shipped["kinds"]
     copy_kinds = [k for k, v in kinds.items() if v["true_pairs"] and k not in ("real_copy",)]
     return {
@@ -108,5 +106,5 @@ MUTATIONS = {
 
 @pytest.mark.parametrize("mutation", list(MUTATIONS))
 def test_floor_fails_when_a_rule_is_loosened(mutation: str):
-    figures = measure(dataclasses.replace(Settings(), **MUTATIONS[mutation]))
+    figures = measure(Settings().model_copy(update=MUTATIONS[mutation]))
     assert failures(figures), f"{mutation}: every floor still held: {figures}"
