@@ -9,20 +9,19 @@ simplified Chinese characters. All of that is undone here, so that the fingerpri
 from __future__ import annotations
 
 import html as html_lib
-import json
 import re
 import unicodedata
 from functools import cache
-from pathlib import Path
 
 import trafilatura
 from opencc import OpenCC
+
+from .furniture import is_furniture, strip_dateline
 
 #: Pages larger than this are cut before parsing: extraction time must stay bounded.
 MAX_HTML_CHARS = 3_000_000
 #: Text larger than this is cut: a story is never this long, a hostile body may be.
 MAX_TEXT_CHARS = 1_000_000
-FURNITURE = Path(__file__).with_name("data") / "furniture.json"
 
 # Invisible characters that change bytes but not what a reader sees.
 _INVISIBLE = dict.fromkeys(
@@ -77,33 +76,9 @@ _WIRE_LINE = re.compile(
 LABEL_MAX_WORDS = 16
 #: When less than this is left once labels are removed, the labels are the story (a one-line flash).
 MIN_STORY_WORDS = 15
+#: A line at least this long without a sentence end, followed by a lower-case word, breaks a sentence off.
+CONTINUED_MIN_CHARS = 40
 MIN_FLASH_WORDS = 3  # ... unless they are fewer words than this: a menu's "Home" is no story
-_CAPTION_CREDIT = re.compile(
-    r"\((?:representational|representative image|file|file photo|photo|afp|ap|reuters|pti|ani|ians|getty(?: images)?"
-    r"|epa|xinhua|ap photo[^()]*|reuters photo[^()]*)\)\W*$",
-    re.IGNORECASE,
-)
-
-
-@cache
-def _furniture() -> tuple[dict[str, re.Pattern[str]], tuple[str, ...], tuple[re.Pattern[str], ...]]:
-    """The per-language furniture data, compiled once: line openings (one pattern per first two letters, so a
-    paragraph is tested against a handful, not hundreds), phrases, datelines."""
-    data = json.loads(FURNITURE.read_text(encoding="utf-8"))
-    starts: list[str] = []
-    phrases: list[str] = []
-    for rules in data.values():
-        if isinstance(rules, dict):
-            starts += rules.get("lines", [])
-            phrases += rules.get("phrases", [])
-    by_prefix: dict[str, list[str]] = {}
-    for start in {s.lower() for s in starts}:
-        # an opening that ends in a letter must end a word there: "related" is not "relatedly"
-        by_prefix.setdefault(start[:2], []).append(re.escape(start) + (r"(?!\w)" if start[-1].isalnum() else ""))
-    openings = {k: re.compile("|".join(sorted(v, key=len, reverse=True))) for k, v in by_prefix.items()}
-    agencies = "|".join(sorted(map(re.escape, data["agencies"]), key=len, reverse=True))
-    datelines = tuple(re.compile(d.replace("AGENCIES", agencies)) for d in data["datelines"])
-    return openings, tuple(p.lower() for p in phrases), datelines
 
 
 @cache
@@ -191,7 +166,10 @@ def paragraphs(text: str) -> list[str]:
     previous = ""  # the last line as laid out (its indentation counts towards the width)
     for line in lines:
         stripped = line.strip()
-        if current and (not stripped or not width or _breaks(previous, line, stripped, width, indents)):
+        if current and (
+            not stripped
+            or (_breaks(previous, line, stripped, width, indents) if width else not _continues(previous, stripped))
+        ):
             out.append(" ".join(current))
             current = []
         if stripped:
@@ -200,6 +178,17 @@ def paragraphs(text: str) -> list[str]:
     if current:
         out.append(" ".join(current))
     return out
+
+
+def _continues(previous: str, stripped: str) -> bool:
+    """In text laid out one paragraph per line: is `stripped` the rest of the sentence `previous` breaks off
+    (a paragraph wrapped by hand, or by a page's markup)? A long line without a sentence end, then a
+    lower-case word."""
+    return (
+        stripped[:1].islower()
+        and len(previous) >= CONTINUED_MIN_CHARS
+        and not previous.rstrip(_CLOSERS).endswith((*SENTENCE_ENDS, ":"))
+    )
 
 
 def _breaks(previous: str, line: str, stripped: str, width: int, indents: bool) -> bool:
@@ -212,24 +201,6 @@ def _breaks(previous: str, line: str, stripped: str, width: int, indents: bool) 
     return len(previous) + 1 + len(first) < width - 2  # the next word would have fitted: the break is meant
 
 
-def is_furniture(paragraph: str, edge: bool = True) -> bool:
-    """What an outlet or scraper adds: "Read also", share prompts, copyright and syndication footers (the
-    footers' phrases are looked for at the `edge` of a page only: a scan of every paragraph costs too much)."""
-    openings, phrases, _ = _furniture()
-    if len(paragraph) <= 160:
-        head = paragraph[:60].lower()
-        opening = openings.get(head[:2])
-        if opening is not None and opening.match(head):
-            return True
-    if edge and len(paragraph) <= 300:
-        low = paragraph.lower()
-        if any(phrase in low for phrase in phrases):
-            return True
-    return (
-        len(paragraph) <= 250 and paragraph.rstrip(" .").endswith(")") and _CAPTION_CREDIT.search(paragraph) is not None
-    )
-
-
 def is_label(paragraph: str) -> bool:
     """A headline, caption, section name, subhead or byline: short, and not a sentence."""
     if paragraph.rstrip(_CLOSERS).endswith(SENTENCE_ENDS):
@@ -237,32 +208,23 @@ def is_label(paragraph: str) -> bool:
     return _weight(paragraph) < LABEL_MAX_WORDS
 
 
-def strip_dateline(paragraph: str) -> str:
-    """The paragraph without the wire dateline that opens it ("MOSCOW (AFP) -", "新华社北京12月1日电")."""
-    for pattern in _furniture()[2]:
-        found = pattern.match(paragraph)
-        if found and found.end() < len(paragraph):
-            return paragraph[found.end() :]
-    return paragraph
-
-
 def story_paragraphs(text: str, title: str | None = None) -> list[str]:
     """The paragraphs of the story itself, without the wrapping an outlet, a feed or a scraper added."""
     title_key = _key(title) if title else ""
-    seen: set[str] = set()
-    kept: list[str] = []
     paras = paragraphs(text)
-    for i, para in enumerate(paras):
-        if para in seen or is_furniture(para, edge=i < 4 or i >= len(paras) - 10):
-            continue
-        seen.add(para)
-        kept.append(para)
+    # A paragraph met twice is kept where it stands last: a teaser or a caption repeats the story's own line
+    # above it, and the story's order is what the opening sketch and the alignment read.
+    last = {para: i for i, para in enumerate(paras)}
+    edge = len(paras) - 10
+    kept = [p for i, p in enumerate(paras) if last[p] == i and not is_furniture(p, edge=i < 4 or i >= edge)]
 
     def is_title(p: str) -> bool:
         return bool(title_key) and len(p) <= 2 * len(title_key) + 10 and _key(p) == title_key
 
     body = [p for p in kept if not is_label(p) and not is_title(p)]
-    if len(kept) - len(body) > max(8, len(body)):  # mostly "labels": lines of a layout not recognised, not labels
+    if len(kept) - len(body) > max(8, len(body)) and _weight(" ".join(kept)) > 2 * _weight(" ".join(body)):
+        # mostly "labels", holding most of the words: lines of a layout not recognised, not labels (a page's
+        # menus and lists of links are many labels too, but short ones: the story's paragraphs outweigh them)
         body = [p for p in kept if not is_title(p)]
     if not _at_least(body, MIN_STORY_WORDS):  # a flash or a brief: its short lines are the story
         labels = [p for p in kept if not is_title(p)] or kept

@@ -264,3 +264,103 @@ def test_furniture_of_other_languages_is_removed(line):
 @pytest.mark.parametrize("marker", ["END", "(MORE)", "-0-", "###", "REUTER", "AP-NY-01-27-22 1132EST", "nnnn"])
 def test_wire_marker_lines_are_not_part_of_a_flash(marker):
     assert story_text(f"Breaking: 3 hurt in Paris bus crash\n{marker}\n") == "Breaking: 3 hurt in Paris bus crash"
+
+
+# -- real page furniture and layouts (issue 9: copies whose page openings are mostly site furniture) --------------
+
+SECOND = PARAGRAPH.replace("Lavrov", "Peskov").replace("Moscow's", "Russia's")
+
+
+def test_a_page_of_menus_and_related_links_keeps_only_its_story():
+    """Many short lines (menus, video links, related headlines) are labels, not a layout: they are dropped."""
+    menu = ["Home", "World", "Vatican", "01:18", "Nigeria mourns the pope Go to the video", "01:02",
+            "South Africa mourns the death of Pope Francis", "02:17", "Pope Francis, diplomacy for peace",
+            "Go to the video", "Benin pays tribute to a writer", "Open in App"]  # fmt: skip
+    page = "\n".join([*menu[:3], PARAGRAPH, SECOND, *menu[3:]])
+    assert story_paragraphs(page) == [PARAGRAPH, SECOND]
+
+
+def test_a_layout_of_short_lines_holding_most_words_is_still_read_as_lines():
+    words = " ".join([PARAGRAPH.rstrip(".")] * 6).split()
+    lines = [" ".join(words[i : i + 9]) for i in range(0, len(words), 9)]  # short lines, no sentence ends
+    text = "\n".join(f"{line}\n" for line in lines)  # blank-line separated: never read as a hard wrap
+    assert story_text(text).split() == text.split()
+
+
+def test_a_sentence_broken_over_lines_by_hand_is_joined():
+    broken = (
+        f"{PARAGRAPH} {SECOND}\n\n{SECOND} {PARAGRAPH}\n\n"  # long paragraphs on one line each: no hard wrap
+        "He reviewed the situation at a meeting with officials and directed to keep the\n"
+        "situation under control.\n\n"
+        "He encouraged the jawans deployed on the spot and congratulated them for\n"
+        "quickly bringing the violence under control."
+    )
+    assert story_paragraphs(broken)[2:] == [
+        "He reviewed the situation at a meeting with officials and directed to keep the situation under control.",
+        "He encouraged the jawans deployed on the spot and congratulated them for quickly bringing the violence "
+        "under control.",
+    ]
+
+
+def test_a_headline_is_not_joined_to_the_story_below_it():
+    assert story_paragraphs(f"Kremlin sees some room for dialogue after US security response\n{PARAGRAPH}") == [
+        PARAGRAPH
+    ]
+
+
+def test_a_teaser_repeating_a_story_paragraph_is_kept_where_the_story_has_it():
+    assert story_paragraphs(f"{SECOND}\nRepresentational Image.\n{PARAGRAPH}\n{SECOND}") == [PARAGRAPH, SECOND]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Home > News > World > Europe",
+        "首页>文化频道>要闻>正文",
+        "We use cookies to give you the best experience. By continuing to use this site you accept them.",
+        "Nous utilisons des cookies pour améliorer votre expérience de navigation.",
+        "Цей сайт використовує cookies, як власні, так і від третіх осіб.",
+        "编辑：张三",  # full-width colon, as the data is written: the text is normalised, so is the data
+        "関連記事：大分で震度5強",
+        "Blinken and Jaishankar in New Delhi last year. (File photo/News18)",
+        "Sign up to read this article",
+    ],
+)
+def test_furniture_of_real_pages_is_removed(line):
+    assert story_paragraphs(f"{line}\n{PARAGRAPH}\n{SECOND}\n{line}") == [PARAGRAPH, SECOND]
+
+
+def test_a_story_sentence_about_cookies_is_not_a_cookie_notice():
+    cookies = "Regulators said the company had placed tracking cookies without consent for more than two years."
+    assert story_paragraphs(f"{cookies}\n{PARAGRAPH}\n{cookies}") == [PARAGRAPH, cookies]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("date 2022-01-04 New Delhi: External Affairs Minister S. Jaishankar spoke to Antony Blinken.",
+         "External Affairs Minister S. Jaishankar spoke to Antony Blinken."),
+        ("New Delhi [India], Feb 24 : Reacting to the violence, the home secretary said it was under control.",
+         "Reacting to the violence, the home secretary said it was under control."),
+        ("Chandigarh, Aug 5 (IANS) Situation in Haryana's Nuh is under control, the CRPF said on Saturday.",
+         "Situation in Haryana's Nuh is under control, the CRPF said on Saturday."),
+        ("Mumbai: Market benchmark indices scaled fresh closing peaks on Wednesday on buying by investors.",
+         "Market benchmark indices scaled fresh closing peaks on Wednesday on buying by investors."),
+        ("NEW DELHI: A Delhi-bound Air India flight made an emergency landing after the commander's report.",
+         "A Delhi-bound Air India flight made an emergency landing after the commander's report."),
+        ("(MENAFN) On Monday, Turkey's National Defense Ministry reported that five militants were killed.",
+         "On Monday, Turkey's National Defense Ministry reported that five militants were killed."),
+    ],
+)  # fmt: skip
+def test_english_datelines_and_date_stamps_are_stripped(text, expected):
+    assert story_text(text) == expected
+
+
+def test_a_colon_after_a_lower_case_word_is_not_a_dateline():
+    text = "Royaume-Uni: la reine Elizabeth II est morte à l'âge de 96 ans, a annoncé le palais de Buckingham."
+    assert story_text(text) == text
+
+
+def test_stacked_date_stamps_are_stripped_once_and_bounded():
+    text = "date 2022-01-04 " * 5000 + "The talks went on."
+    assert story_text(text).startswith("date 2022-01-04 date")
