@@ -175,20 +175,36 @@ def stages(articles: list[Article], params: Params) -> dict[str, float]:
     return {name: 1e6 * v / len(articles) for name, v in spent.items()}
 
 
-def run_corpus(articles: list[Article], runs: int, params: Params, unit: str = "words") -> dict:
-    """Ours, datasketch best and datasketch naive on the same articles, in turn, `runs` times."""
+def before(article: Article, params: Params) -> fpmod.Fingerprint:
+    """Ours as it was before the compiled path (the numpy code of support/fingerprint_reference.py): the same
+    fingerprint, bit for bit, for a before/after comparison in the same run (`--before`)."""
+    from support import fingerprint_reference
+
+    return fingerprint_reference.fingerprint_text(textmod.story_text(article.text, title=article.title), params)
+
+
+def run_corpus(
+    articles: list[Article], runs: int, params: Params, unit: str = "words", with_before: bool = False
+) -> dict:
+    """Ours, datasketch best and datasketch naive (and ours before, if asked) on the same articles, in turn,
+    `runs` times."""
     best = DatasketchBest(params)
-    systems = {"ours": ours, "datasketch_best": best, "datasketch_naive": naive}
-    for fn in systems.values():  # warm: tables built, permutations drawn, regexes compiled
+    systems: dict[str, Callable] = {"ours": ours, "datasketch_best": best, "datasketch_naive": naive}
+    if with_before:
+        systems["before"] = before
+    for fn in systems.values():  # warm: tables built, loops compiled, permutations drawn, regexes compiled
         fn(articles[0], params)
     names = list(systems)
     per_run = []
     for r in range(runs):
         row: dict[str, float] = {}
-        for name in names[r % 3 :] + names[: r % 3]:  # the order rotates: no system always runs first
+        turn = r % len(names)
+        for name in names[turn:] + names[:turn]:  # the order rotates: no system always runs first
             row[f"{name}_per_s"] = _rate(systems[name], articles, params)
         row["ratio_best"] = row["ours_per_s"] / row["datasketch_best_per_s"]
         row["ratio_naive"] = row["ours_per_s"] / row["datasketch_naive_per_s"]
+        if with_before:
+            row["ratio_before"] = row["ours_per_s"] / row["before_per_s"]
         per_run.append(row)
     sizes = [len(a.text) if unit == "characters" else a.words() for a in articles]
     stories = [len(article_tokens(a.text, title=a.title)) for a in articles]
@@ -198,7 +214,14 @@ def run_corpus(articles: list[Article], runs: int, params: Params, unit: str = "
     }  # fmt: skip
 
 
-def run(articles: list[Article], runs: int, params: Params | None = None, real: int = 0, cjk: int = 0) -> dict:
+def run(
+    articles: list[Article],
+    runs: int,
+    params: Params | None = None,
+    real: int = 0,
+    cjk: int = 0,
+    with_before: bool = False,
+) -> dict:
     """The synthetic corpus (`articles`), `real` real English articles and `cjk` Chinese/Japanese ones."""
     params = params or params_from(Settings())
     corpora = {"synthetic": (articles, "words")}
@@ -206,6 +229,43 @@ def run(articles: list[Article], runs: int, params: Params | None = None, real: 
         corpora["real_english"] = (real_english(real), "words")
     if cjk:
         corpora["cjk"] = (real_cjk(cjk), "characters")
-    out: dict = {name: run_corpus(arts, runs, params, unit) for name, (arts, unit) in corpora.items()}
+    out: dict = {name: run_corpus(arts, runs, params, unit, with_before) for name, (arts, unit) in corpora.items()}
     out["stage_us"] = {name: stages(arts, params) for name, (arts, _) in corpora.items()}
     return out
+
+
+def main() -> None:
+    """`python -m bench.fingerprint`: this part alone, figures printed (medians of the runs)."""
+    import argparse
+
+    from .corpus import Corpus
+
+    ap = argparse.ArgumentParser(prog="python -m bench.fingerprint", description=main.__doc__)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--synthetic", type=int, default=1000, help="synthetic articles")
+    ap.add_argument("--real", type=int, default=1000, help="real English articles")
+    ap.add_argument("--cjk", type=int, default=410, help="Chinese and Japanese articles")
+    ap.add_argument("--before", action="store_true", help="also ours before the compiled path, in the same runs")
+    ap.add_argument("--stages", action="store_true", help="also where our time goes")
+    ap.add_argument("--seed", type=int, default=42)
+    args = ap.parse_args()
+    fpmod.warm_up()
+    arts = list(Corpus(seed=args.seed).articles(args.synthetic, prefix="fp"))
+    r = run(arts, args.runs, real=args.real, cjk=args.cjk, with_before=args.before)
+    for name in ("synthetic", "real_english", "cjk"):
+        if name not in r:
+            continue
+        c = r[name]
+        line = (
+            f"{name}: ours {c['ours_per_s']:,.0f}/s, datasketch best {c['datasketch_best_per_s']:,.0f}/s "
+            f"({c['ratio_best']:.1f}x), naive {c['datasketch_naive_per_s']:,.0f}/s ({c['ratio_naive']:.1f}x)"
+        )
+        if args.before:
+            line += f", before {c['before_per_s']:,.0f}/s (ours {c['ratio_before']:.2f}x before)"
+        print(f"{line}, median {c['median_size']:.0f} {c['unit']}", flush=True)
+        if args.stages:
+            print("   µs/article: " + ", ".join(f"{k} {v:.0f}" for k, v in r["stage_us"][name].items()))
+
+
+if __name__ == "__main__":
+    main()

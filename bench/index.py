@@ -43,6 +43,7 @@ from datasketch import MinHash, MinHashLSH
 
 from dedupe import fingerprint as fpmod
 from dedupe import text as textmod
+from dedupe._kernels import CAPITAL, LEADS_DIGIT
 from dedupe.config import Settings
 from dedupe.fingerprint import Fingerprint, Params, _template
 from dedupe.models import format_time
@@ -89,10 +90,7 @@ class Realistic:
         return dataclasses.replace(tokens, hashes=hashes)
 
     def _cut(self, tokens, keep: int):
-        n = tokens.hashes.size
-        per_token = {f.name: getattr(tokens, f.name)[:keep] for f in dataclasses.fields(tokens)
-                     if f.name != "classes" and getattr(getattr(tokens, f.name), "shape", (0,))[0] == n}  # fmt: skip
-        return dataclasses.replace(tokens, **per_token)
+        return tokens.head(keep)
 
     def _tokens(self, kind: str):
         rng = self.rng
@@ -102,8 +100,8 @@ class Realistic:
             if kind == "copy":  # a few words edited; sometimes only the first paragraphs (a brief, a cut)
                 out = self._replace(src, rng.random(n) < rng.uniform(0.0, 0.03))
                 return self._cut(out, max(40, int(n * rng.uniform(0.3, 0.8)))) if rng.random() < 0.3 else out
-            starts = src.classes[src.starts]  # a look-alike: most numbers and names replaced
-            figures = (starts & (fpmod.DIGIT | fpmod.UPPER)) != 0
+            # a look-alike: most numbers and names (tokens that start with a digit or a capital) replaced
+            figures = (src.flags & (LEADS_DIGIT | CAPITAL)) != 0
             return self._replace(src, (figures & (rng.random(n) < 0.7)) | (rng.random(n) < 0.01))
         src = self.pool[rng.integers(len(self.pool))]
         return self._replace(src, rng.random(src.hashes.size) < rng.uniform(0.3, 0.6))

@@ -1,7 +1,7 @@
 """Passage alignment: which sentences of a checked article come from a match, and what was added or cut.
 
 Pure functions over the 32-bit sentence hashes every fingerprint and every stored record already hold
-(fingerprint.sentence_hashes: sentences of at least MIN_SENTENCE_TOKENS tokens, distinct, the first
+(tokens.sentence_hashes: sentences of at least MIN_SENTENCE_TOKENS tokens, distinct, the first
 MAX_SENTENCES, in text order), so an alignment costs no Redis read beyond the check's own. `split` cuts a
 stored text into the same sentences, with the same hashes, for the copy page's side-by-side view.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .fingerprint import _sentences, kept_sentences, sentence_values, tokenize
+from .tokens import kept_sentences, sentence_values, tokenize
 
 
 def unpack(sentences: bytes) -> list[int]:
@@ -94,10 +94,9 @@ def split(text: str) -> list[Sentence]:
     tokens = tokenize(text)
     if not tokens.hashes.size:
         return [Sentence(text, None, 0, 0)] if text else []
-    layout = _sentences(tokens)
-    values, counts = sentence_values(tokens, layout)
+    values, counts = sentence_values(tokens)
     kept = set(kept_sentences(values, counts).tolist())
-    cuts = [0, *tokens.starts[layout[2][1:]].tolist(), len(text)]
+    cuts = [0, *tokens.starts[tokens.first[1:]].tolist(), len(text)]
     return [
         Sentence(text[cuts[i] : cuts[i + 1]], int(values[i]) if i in kept else None, int(values[i]), int(counts[i]))
         for i in range(len(values))

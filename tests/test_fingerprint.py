@@ -196,3 +196,22 @@ def test_two_stories_quoting_the_same_statement_stay_apart_while_copies_do_not()
     assert jaccard(*(fp.signature for fp in plain)) > 0.4  # without the quotation marks they look alike
     copy = fingerprint_text("Updated at 10:00. " + afp, PARAMS)
     assert jaccard(a.signature, copy.signature) > 0.6
+
+
+def test_warm_up_leaves_nothing_to_compile_for_a_request():
+    """warm_up loads or compiles every loop for the argument types a check and the copy page use: the first
+    request compiles nothing (seconds)."""
+    from dedupe import _kernels, _sketch_kernels
+    from dedupe.alignment import split
+    from dedupe.fingerprint import warm_up
+
+    warm_up()
+    every = {**vars(_kernels), **vars(_sketch_kernels)}
+    loops = {name: f for name, f in every.items() if hasattr(f, "signatures") and f.signatures}
+    compiled = {name: list(f.signatures) for name, f in loops.items()}
+    assert {"scan", "shingles", "minhash", "sentence_values", "first_distinct", "figures"} <= set(compiled)
+    for text in (story_text(articles.wire_original()), "“Quoted,” he said. 中文新闻。ไทย ไทย", "x"):
+        fingerprint_text(text, Params(shingle_size=3, lead_tokens=2))
+        split(text)
+    split("")
+    assert {name: list(f.signatures) for name, f in loops.items()} == compiled
