@@ -50,11 +50,9 @@ class Settings(BaseSettings):
     retention_days: float = Field(30.0, gt=0)
     """Articles leave the index after this many days."""
     expected_articles: int = Field(1_000_000, ge=1)
-    """Sizes the LSH buckets when an index is created (fixed afterwards; memory is lowest near this many
-    articles)."""
+    """Sizes the LSH buckets when an index is created (fixed then; memory is lowest near this many articles)."""
     store_text: bool = True
-    """Keep each article's story text (zlib-compressed, about 2 KB an article, removed with it) for the view's
-    copy page."""
+    """Keep each article's story text (zlib, about 2 KB an article, removed with it) for the view's copy page."""
 
     # Detection (defaults tuned by `python -m eval.tune`; see README "Detection quality")
     shingle_size: int = Field(6, ge=2, le=12)
@@ -62,11 +60,10 @@ class Settings(BaseSettings):
     num_perm: int = Field(128, ge=64, multiple_of=8)
     """MinHash permutations (a multiple of 8, at least 64)."""
     jaccard_threshold: Fraction = 0.8
-    """Same story when similarity (Jaccard) >= this (near-identical copies; lower flags templated look-alikes,
-    whose Jaccard reaches ~0.6) ..."""
+    """Same story when similarity (Jaccard) >= this (lower flags templated look-alikes: their J reaches ~0.6) ..."""
     containment_threshold: Fraction = 0.4
-    """... or when the shorter article's containment in the longer >= this, judged cautiously (real copies in
-    furniture: 0.3-0.7; other agencies' stories: <= ~0.2) ..."""
+    """... or when the shorter article's containment in the longer >= this, judged cautiously (copies in furniture:
+    0.3-0.7; other agencies' stories: <= ~0.2) ..."""
     lead_jaccard_threshold: Fraction = 0.95
     """... or when their openings are this alike and containment >= DEDUPE_LEAD_CONTAINMENT_THRESHOLD (a
     brief's containment estimate is noisy; its Jaccard with the full story is ~0.1) ..."""
@@ -83,8 +80,7 @@ class Settings(BaseSettings):
     numbers_min: Fraction = 0.65
     """Never a copy when less than this share of the shorter article's numbers and names is in the other."""
     match_window_hours: float = Field(20.0, gt=0)
-    """Hours from a story's first copy within which another article can join it (a daily report sent again
-    24 h later is new)."""
+    """Hours from a story's first copy within which another article can join it (a report resent 24 h later: new)."""
     near_jaccard: Fraction = 0.95
     """A near-verbatim copy (this Jaccard ..."""
     near_sentence_share: Fraction = 0.9
@@ -92,8 +88,7 @@ class Settings(BaseSettings):
     long_window_hours: float = Field(72.0, gt=0)
     """... joins a story this many hours after it began (reposts, weekend resends), when ..."""
     near_numbers_min: Fraction = 1.0
-    """... it carries this share of the other's numbers (a daily report sent again has new ones; a text
-    without numbers never crosses the window). Undated articles: no window."""
+    """... it carries this share of the other's numbers (a report resent has new ones). Undated: no window."""
     copy_cover: Fraction = 0.8
     """A match is relation "copy" when this share of the shorter article is in the other, else "version"."""
     max_matches: int = Field(10, ge=1)
@@ -119,13 +114,13 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = "json"
     """Log format: json (one object a line, with request_id) or text (for a terminal)."""
     rate_limit: str = ""
-    """Requests per API key (or per address without one) on /v1, e.g. 600/minute or 10/second;20000/hour,
-    counted in the service's Redis; empty = no limit. Over it: 429 with Retry-After."""
+    """Requests per API key (or address) on /v1, e.g. 600/minute or 10/second;20000/hour, counted in Redis;
+    empty = no limit. Over it: 429 with Retry-After."""
 
     # View (/ui)
     secret_key: str = Field("", repr=False)
-    """The key that signs the view's session cookie and CSRF tokens. Empty: a random key kept in Redis (shared
-    by every worker and instance on that Redis; logins end if Redis loses its data)."""
+    """Signs the view's session cookie and CSRF tokens. Empty: a random key kept in Redis (shared by every worker
+    and instance on it; logins end if Redis loses its data)."""
 
     if not TYPE_CHECKING:  # mypy keeps checking callers' arguments against the fields
 
