@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -161,32 +161,68 @@ def format_time(ts: float | None) -> str | None:
     return datetime.fromtimestamp(ts, tz=UTC).isoformat().replace("+00:00", "Z")
 
 
+#: Match.relation and Match.evidence: their values (the OpenAPI enums).
+RELATIONS = ("copy", "version")
+EVIDENCE = ("jaccard", "sentences", "containment", "lead", "wire_id")
+#: Every field of an answer is always sent (to_dict), so the OpenAPI schemas mark every one required.
+_ANSWER = ConfigDict(json_schema_serialization_defaults_required=True)
+_Share = Annotated[float, Field(ge=0, le=1)]
+_Count = Annotated[int, Field(ge=0)]
+_Time = Annotated[str | None, Field(description="RFC 3339 UTC, e.g. 2022-01-27T08:02:00Z; null when not sent.")]
+
+
 @dataclass(frozen=True)
 class Match:
+    """An article of the same story already in the index."""
+
+    __pydantic_config__ = _ANSWER
+
     id: str
-    similarity: float
-    containment: float
+    similarity: Annotated[_Share, Field(description="Estimated Jaccard similarity of the two articles' shingles.")]
+    containment: Annotated[_Share, Field(description="Share of the shorter article found in the longer.")]
     outlet: str | None
     url: str | None
     title: str | None
-    published_at: str | None
+    published_at: _Time
     story_id: str
-    relation: str = "copy"  # copy: the text was taken (verbatim, edited, excerpt); version: re-topped or updated
-    evidence: str = ""  # what decided: jaccard | sentences | containment | lead | wire_id
-    shared_sentences: int = 0  # sentences the two articles share ...
-    sentences: int = 0  # ... of the shorter one's
-    alignment: Alignment | None = None  # which sentences come from it, what was added or cut
+    relation: Annotated[
+        str,
+        Field(
+            json_schema_extra={"enum": list(RELATIONS)},
+            description="copy: the text was taken (verbatim, edited, an excerpt); version: the same wire story "
+            "re-topped or updated.",
+        ),
+    ]
+    evidence: Annotated[
+        str,
+        Field(
+            json_schema_extra={"enum": list(EVIDENCE)},
+            description="The rule that decided: near-identical text, shared sentences, containment of the shorter "
+            "article, the same opening, or the same wire item.",
+        ),
+    ]
+    shared_sentences: Annotated[_Count, Field(description="Sentences the two articles share ...")] = 0
+    sentences: Annotated[_Count, Field(description="... of the shorter one's.")] = 0
+    alignment: Annotated[Alignment | None, Field(description="How the checked article carries the match.")] = None
 
 
 @dataclass(frozen=True)
 class CheckResult:
+    """The answer to POST /v1/check (and each checked article of a batch)."""
+
+    __pydantic_config__ = _ANSWER
+
     id: str
-    duplicate: bool
-    story_id: str | None
-    indexed: bool
-    matches: list[Match] = field(default_factory=list)
-    words: int = 0  # words of story text kept once boilerplate is removed (what was fingerprinted)
-    warnings: list[str] = field(default_factory=list)  # e.g. the text is too short to match reliably
+    duplicate: Annotated[bool, Field(description="The index holds an earlier copy of the same story.")]
+    story_id: Annotated[str | None, Field(description="Groups every copy of one story; stable as copies arrive.")]
+    indexed: Annotated[bool, Field(description="The article was stored (index was not false).")]
+    matches: Annotated[list[Match], Field(description="Copies of the same story, best first.")] = field(
+        default_factory=list
+    )
+    words: Annotated[_Count, Field(description="Words of story text kept once boilerplate is removed.")] = 0
+    warnings: Annotated[list[str], Field(description="Problems short of an error, e.g. a text too short.")] = field(
+        default_factory=list
+    )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -194,14 +230,18 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class StoredArticle:
+    """What the index holds for an article (GET /v1/articles/{id}; each copy of a story)."""
+
+    __pydantic_config__ = _ANSWER
+
     id: str
     story_id: str
     title: str | None
     url: str | None
     outlet: str | None
-    published_at: str | None
-    indexed_at: str
-    shingles: int
+    published_at: _Time
+    indexed_at: Annotated[str, Field(description="When it was stored, RFC 3339 UTC.")]
+    shingles: Annotated[_Count, Field(description="Shingles of its fingerprint.")]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
