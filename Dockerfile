@@ -14,6 +14,9 @@ RUN pip install --no-cache-dir -r requirements.txt
 
 COPY app.py gunicorn.conf.py ./
 COPY dedupe ./dedupe
+# The fingerprint's compiled loops (numba), compiled once here into dedupe/__pycache__: a worker then loads
+# them in about a second instead of compiling them for ten (the image's user cannot write there).
+RUN python -c "from dedupe.fingerprint import warm_up; warm_up()"
 
 RUN useradd --system --uid 10001 --home-dir /app dedupe \
     && mkdir -p /data \
