@@ -21,6 +21,10 @@ _CAPTION_CREDIT = re.compile(
     r"(?:\s*[/:|,]\s*[^()]{1,40})?\)\W*$",
     re.IGNORECASE,
 )
+# ... or a credit at its end, without brackets: "Miguel Díaz-Canel Bermúdez Foto/ ACN", "... Photo: Reuters"
+_CREDIT_END = re.compile(
+    r"\b(?i:foto|photo|фото|bild|imagen|image|credit|crédit)\s*[:/|]\s*[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][^.!?:/|]{0,40}$"
+)  # the credit names someone: a capital after the mark
 
 
 @cache
@@ -41,7 +45,8 @@ def compiled() -> tuple[dict[str, re.Pattern[str]], Phrases, tuple[re.Pattern[st
         # an opening that ends in a letter must end a word there: "related" is not "relatedly"
         by_prefix.setdefault(start[:2], []).append(re.escape(start) + (r"(?!\w)" if start[-1].isalnum() else ""))
     openings = {k: re.compile("|".join(sorted(v, key=len, reverse=True))) for k, v in by_prefix.items()}
-    agencies = "|".join(sorted(map(re.escape, data["agencies"]), key=len, reverse=True))
+    names = {*data["agencies"], *(name.upper() for name in data["agencies"] if len(name) >= 4)}  # "(REUTERS)"
+    agencies = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
     datelines = tuple(re.compile(d.replace("AGENCIES", agencies)) for d in data["datelines"])
     # phrases in ASCII; in other Latin, Greek or Cyrillic letters (looked for in a paragraph that is not ASCII);
     # in other scripts (only in a paragraph that has such letters)
@@ -98,9 +103,11 @@ def is_furniture(paragraph: str, edge: bool = True) -> bool:
         low = paragraph.lower()
         if phrases.found_in(low):
             return True
-    return (
-        len(paragraph) <= 250 and paragraph.rstrip(" .").endswith(")") and _CAPTION_CREDIT.search(paragraph) is not None
-    )
+    if len(paragraph) > 250:
+        return False
+    if paragraph.rstrip(" .").endswith(")"):
+        return _CAPTION_CREDIT.search(paragraph) is not None
+    return not paragraph.endswith(".") and _CREDIT_END.search(paragraph) is not None
 
 
 def strip_dateline(paragraph: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 import unicodedata
+from collections import Counter
 from functools import cache
 
 import trafilatura
@@ -183,12 +184,13 @@ def paragraphs(text: str) -> list[str]:
 def _continues(previous: str, stripped: str) -> bool:
     """In text laid out one paragraph per line: is `stripped` the rest of the sentence `previous` breaks off
     (a paragraph wrapped by hand, or by a page's markup)? A long line without a sentence end, then a
-    lower-case word."""
-    return (
-        stripped[:1].islower()
-        and len(previous) >= CONTINUED_MIN_CHARS
-        and not previous.rstrip(_CLOSERS).endswith((*SENTENCE_ENDS, ":"))
-    )
+    lower-case word; or a longer one that stops on a comma or a short lower-case word ("the", "und", "de")."""
+    if len(previous) < CONTINUED_MIN_CHARS or previous.rstrip(_CLOSERS).endswith((*SENTENCE_ENDS, ":")):
+        return False
+    if stripped[:1].islower():
+        return True
+    last = previous[-4:].rsplit(" ", 1)[-1]
+    return len(previous) >= 1.5 * CONTINUED_MIN_CHARS and (last[-1:] == "," or (len(last) <= 3 and last.islower()))
 
 
 def _breaks(previous: str, line: str, stripped: str, width: int, indents: bool) -> bool:
@@ -212,9 +214,15 @@ def story_paragraphs(text: str, title: str | None = None) -> list[str]:
     """The paragraphs of the story itself, without the wrapping an outlet, a feed or a scraper added."""
     title_key = _key(title) if title else ""
     paras = paragraphs(text)
-    # A paragraph met twice is kept where it stands last: a teaser or a caption repeats the story's own line
-    # above it, and the story's order is what the opening sketch and the alignment read.
+    # A paragraph met twice is kept where it stands last: a teaser repeats the story's own line above it, and
+    # the story's order is what the opening sketch and the alignment read. A short one met twice is a page's
+    # title or a photo's caption (and its alt text): it goes.
     last = {para: i for i, para in enumerate(paras)}
+    if len(last) < len(paras):
+        counts = Counter(paras)
+        once = [p for p in paras if counts[p] == 1 or _weight(p) >= LABEL_MAX_WORDS]
+        if _at_least(once, MIN_STORY_WORDS):  # unless it is all there is (a flash sent twice)
+            paras, last = once, {para: i for i, para in enumerate(once)}
     edge = len(paras) - 10
     kept = [p for i, p in enumerate(paras) if last[p] == i and not is_furniture(p, edge=i < 4 or i >= edge)]
 

@@ -158,10 +158,32 @@ def evaluate(split: str = "test", settings=None, baselines: bool = True) -> dict
         preds, refused = run(items, undated, client, settings)
     methods = {"dedupe": summary(items, preds, lang)}
     methods["dedupe"]["refused"] = refused
+    methods["dedupe"]["misses"] = misses(items, preds)
     if baselines:
         for name, fn in BASELINES.items():
             methods[name] = summary(items, fn(items), lang)
     return {"split": split, "articles": len(items), "stories": len({it.story for it in items}), "methods": methods}
+
+
+def misses(items: list[Item], preds: dict) -> list[str]:
+    """One line per pair missed (a later page of a story not matched with an earlier one) and per false pair."""
+    order = {it.id: n for n, it in enumerate(items)}
+    story = {it.id: it.story for it in items}
+    kind = {it.id: it.kind for it in items}
+    out = []
+    for n, it in enumerate(items):
+        found = set(preds[it.id].matches)
+        out += [
+            f"missed {it.kind:<14} {it.id} <- {earlier.id}"
+            for earlier in items[:n]
+            if earlier.story == it.story and earlier.id not in found
+        ]
+        out += [
+            f"false  {kind[it.id]:<14} {it.id} <- {m}"
+            for m in preds[it.id].matches
+            if m in order and order[m] < n and story[m] != it.story
+        ]
+    return out
 
 
 def table(res: dict) -> str:
@@ -212,6 +234,8 @@ def main() -> None:
     args = ap.parse_args()
     res = evaluate(args.split, baselines=not args.no_baselines)
     print(table(res))
+    if args.misses:
+        print("", *res["methods"]["dedupe"]["misses"], sep="\n")
 
 
 if __name__ == "__main__":

@@ -324,6 +324,10 @@ def test_a_teaser_repeating_a_story_paragraph_is_kept_where_the_story_has_it():
         "関連記事：大分で震度5強",
         "Blinken and Jaishankar in New Delhi last year. (File photo/News18)",
         "Sign up to read this article",
+        "Presidente de Cuba, Miguel Díaz-Canel Bermúdez Foto/ ACN",
+        "Home | News | Haryana's Nuh > Situation under control",
+        "Votre adresse email ne sera pas publiée.",
+        "Esta pregunta es para comprobar si usted es un visitante humano y prevenir envíos de spam automatizado.",
     ],
 )
 def test_furniture_of_real_pages_is_removed(line):
@@ -332,7 +336,8 @@ def test_furniture_of_real_pages_is_removed(line):
 
 def test_a_story_sentence_about_cookies_is_not_a_cookie_notice():
     cookies = "Regulators said the company had placed tracking cookies without consent for more than two years."
-    assert story_paragraphs(f"{cookies}\n{PARAGRAPH}\n{cookies}") == [PARAGRAPH, cookies]
+    assert story_paragraphs(f"{cookies}\n{PARAGRAPH}") == [cookies, PARAGRAPH]
+    assert story_paragraphs(f"{PARAGRAPH}\n{cookies}") == [PARAGRAPH, cookies]
 
 
 @pytest.mark.parametrize(
@@ -350,6 +355,18 @@ def test_a_story_sentence_about_cookies_is_not_a_cookie_notice():
          "A Delhi-bound Air India flight made an emergency landing after the commander's report."),
         ("(MENAFN) On Monday, Turkey's National Defense Ministry reported that five militants were killed.",
          "On Monday, Turkey's National Defense Ministry reported that five militants were killed."),
+        ("MOSCOW (REUTERS) – The Kremlin said on Thursday there was room to continue dialogue with Washington.",
+         "The Kremlin said on Thursday there was room to continue dialogue with Washington."),
+        ("मुंबई, 25 जुलाई (आईएएनएस)। अभिनेत्री माधुरी दीक्षित ऑन स्क्रीन और ऑफ स्क्रीन खूब मस्ती करती हैं।",
+         "अभिनेत्री माधुरी दीक्षित ऑन स्क्रीन और ऑफ स्क्रीन खूब मस्ती करती हैं।"),
+        ("Offenbach | Der Deutsche Wetterdienst hat am Donnerstag erneut vor schweren Gewittern gewarnt.",
+         "Der Deutsche Wetterdienst hat am Donnerstag erneut vor schweren Gewittern gewarnt."),
+        ("МОСКВА, 30 ноя - ПРАЙМ. Отставка Андрея Ермака - очередной пиар-ход, заявила Мария Захарова.",
+         "Отставка Андрея Ермака - очередной пиар-ход, заявила Мария Захарова."),
+        ("La Habana, Cuba. – El presidente de la República de Cuba destacó hoy el apoyo internacional.",
+         "El presidente de la República de Cuba destacó hoy el apoyo internacional."),
+        ("俄罗斯卫星通讯社北京1月11日电 中国外交部发言人汪文斌1月11日在例行记者会上表示。",
+         "中国外交部发言人汪文斌1月11日在例行记者会上表示。"),
     ],
 )  # fmt: skip
 def test_english_datelines_and_date_stamps_are_stripped(text, expected):
@@ -364,3 +381,16 @@ def test_a_colon_after_a_lower_case_word_is_not_a_dateline():
 def test_stacked_date_stamps_are_stripped_once_and_bounded():
     text = "date 2022-01-04 " * 5000 + "The talks went on."
     assert story_text(text).startswith("date 2022-01-04 date")
+
+
+def test_a_caption_mark_inside_a_sentence_is_not_a_credit():
+    line = "He showed the photo: a man in a red coat walking away from the burning car, with two more close behind"
+    assert story_paragraphs(f"{line}\n{PARAGRAPH}") == [line, PARAGRAPH]
+
+
+def test_a_short_line_met_twice_is_a_title_or_a_caption():
+    caption = "Pope Francis has died at the age of 88."
+    assert story_paragraphs(f"{caption}\n\n{caption}\n\n{PARAGRAPH}\n{SECOND}") == [PARAGRAPH, SECOND]
+    assert story_text("Breaking: 3 hurt in Paris bus crash\nBreaking: 3 hurt in Paris bus crash") == (
+        "Breaking: 3 hurt in Paris bus crash"
+    )
