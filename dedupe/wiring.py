@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 from dataclasses import dataclass
 
 import redis
@@ -13,7 +14,7 @@ from .config import Settings
 from .fingerprint import warm_up
 from .metrics import Metrics
 from .service import Deduplicator, params_from
-from .store import Deliveries, RedisIndex, bucket_bits_for, embedded
+from .store import Deliveries, RedisIndex, bucket_bits_for, cluster, embedded
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +31,22 @@ class Services:
     webhook_verifiers: list[Webhook]  # one per accepted secret: a secret is rotated without downtime
 
 
+def cluster_mode() -> bool:
+    """DEDUPE_REDIS_CLUSTER=1: REDIS_URL names any node of a Redis Cluster (read here until config.py has it, as
+    DEDUPE_REDIS_WAIT_MS: writes wait this long for a replica's acknowledgement, 0 = off)."""
+    return os.environ.get("DEDUPE_REDIS_CLUSTER", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def connect(settings: Settings) -> redis.Redis:
-    """A client for REDIS_URL, or for the embedded server (started here if nothing runs yet)."""
+    """A client for REDIS_URL (a Redis Cluster with DEDUPE_REDIS_CLUSTER=1), or for the embedded server
+    (started here if nothing runs yet)."""
     url = settings.redis_url
+    if cluster_mode():
+        if not url:
+            raise ValueError("DEDUPE_REDIS_CLUSTER=1 needs REDIS_URL (any node of the cluster)")
+        log.info("Redis Cluster mode: discovering the cluster from %s", url.rsplit("@", 1)[-1])
+        wait_ms = int(os.environ.get("DEDUPE_REDIS_WAIT_MS", "0") or 0)
+        return cluster.connect(url, settings.redis_timeout_s, wait_ms)  # type: ignore[return-value]
     if not url:
         url, started = embedded.ensure_running(settings.data_dir)
         if started:

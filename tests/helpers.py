@@ -18,6 +18,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from standardwebhooks.webhooks import Webhook
 from werkzeug.serving import make_server
 
+from dedupe.store.keys import Keys, bucket_number, story_member
+
 PREFIX = "dd:{test}:"
 
 
@@ -73,11 +75,21 @@ def metric(snapshot: dict, name: str, **labels: str) -> float:
     return snapshot.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
+def _keys(prefix: str, spread: bool = False) -> Keys:
+    """The names of the index whose matching-slot prefix is `prefix` ("dd:{<namespace>}:")."""
+    return Keys(prefix[len("dd:{") : -len("}:")], spread=spread)
+
+
 def index_snapshot(client: redis.Redis, prefix: str = PREFIX) -> dict[bytes, object]:
-    """Every index key (webhook delivery records aside) with its contents: to prove that nothing changed."""
+    """Every index key (webhook delivery records aside) with its contents: to prove that nothing changed.
+    The matching slot's keys and, on a cluster, the records and texts spread under per-article tags."""
+    keys = _keys(prefix, spread=True)
     out: dict[bytes, object] = {}
-    for key in sorted(client.scan_iter(match=prefix + "*")):
-        if b":wh:" in key:
+    found = set(client.scan_iter(match=prefix + "*"))
+    for kind in ("a", "t"):
+        found |= set(client.scan_iter(match=keys.spread_pattern(kind)))
+    for key in sorted(found):
+        if key.startswith(keys.deliveries.encode()):
             continue
         kind = client.type(key)
         if kind == b"hash":
@@ -114,19 +126,19 @@ def band_keys(sig: bytes, layout: bytes, sentences: bytes = b"") -> list[bytes]:
 
 
 def index_problems(client: redis.Redis, prefix: str = PREFIX) -> list[str]:
-    """Consistency of the key layout described at the top of check.lua (independent of dedupe's own code).
+    """Consistency of the key layout described at the top of check.lua (independent of dedupe's own code but for
+    the key names, which come from dedupe.store.keys).
 
     Every `ids` entry has its `a:<n>` record naming it back; every band a record says it linked lists the
-    record in its `b:` bucket; every bucket entry and story member is a live record of that story.
+    record in its `b:` bucket; every bucket entry and story member is a live record of that story. A cooled
+    record (spread layout, past the matching horizon) is linked nowhere.
     """
+    k = _keys(prefix)
     problems: list[str] = []
-    pattern = prefix  # `{` and `}` are not glob characters
-    bits = int(client.hget(prefix + "meta", "bucket_bits") or 16)
-    layout = client.hget(prefix + "meta", "layout")
-    ids = {k.decode(): int(v) for k, v in client.hgetall(prefix + "ids").items()}
-    records = {}
-    for key in client.scan_iter(match=pattern + "a:*"):
-        records[int(key.decode().rsplit(":", 1)[1])] = read_record(client, key)
+    bits = int(client.hget(k.meta, "bucket_bits") or 16)
+    layout = client.hget(k.meta, "layout")
+    ids = {key.decode(): int(v) for key, v in client.hgetall(k.ids).items()}
+    records = {k.number_of(key): read_record(client, key) for key in client.scan_iter(match=k.pattern("a"))}
     for ext, n in ids.items():
         rec = records.get(n)
         if rec is None:
@@ -134,25 +146,14 @@ def index_problems(client: redis.Redis, prefix: str = PREFIX) -> list[str]:
         elif rec["id"].decode() != ext:
             problems.append(f"ids[{ext!r}] = {n}, but a:{n} names {rec['id']!r}")
     for n, rec in records.items():
-        if ids.get(rec["id"].decode()) != n:
-            problems.append(f"a:{n} is not in ids")
-        for band, flag in zip(band_keys(rec["sig"], layout, rec["sentences"]), rec["linked"], strict=True):
-            if flag != ord("1"):
-                continue
-            bucket = int.from_bytes(band[:3], "big") >> (24 - bits)
-            members = (client.hget(prefix + f"b:{bucket}", band) or b"").decode().split(",")
-            if str(n) not in members:
-                problems.append(f"a:{n}: band {band.hex()} does not point back to it")
-        story = rec["story"].decode()
-        if client.zscore(prefix + f"s:{story}", f"{n:012d}") is None:
-            problems.append(f"a:{n} missing from s:{story}")
-    for key in client.scan_iter(match=pattern + "b:*"):
+        problems += _record_problems(client, k, n, rec, ids, bits, layout)
+    for key in client.scan_iter(match=k.pattern("b")):
         for band, members in client.hgetall(key).items():
             for m in members.decode().split(","):
                 if int(m) not in records:
                     problems.append(f"{key.decode()} band {band.hex()} lists missing a:{m}")
-    for key in client.scan_iter(match=pattern + "s:*"):
-        story = key.decode().split(":s:", 1)[1]
+    for key in client.scan_iter(match=k.pattern("s")):
+        story = k.story_of(key)
         for m in client.zrange(key, 0, -1):
             rec = records.get(int(m))
             if rec is None or rec["story"].decode() != story:
@@ -160,10 +161,27 @@ def index_problems(client: redis.Redis, prefix: str = PREFIX) -> list[str]:
     return problems
 
 
+def _record_problems(client, k: Keys, n: int, rec: dict, ids: dict, bits: int, layout: bytes) -> list[str]:
+    problems = []
+    if ids.get(rec["id"].decode()) != n:
+        problems.append(f"a:{n} is not in ids")
+    linked = rec["linked"] or b""
+    for band, flag in zip(band_keys(rec["sig"], layout, rec["sentences"]), linked, strict=bool(linked)):
+        if flag != ord("1"):
+            continue
+        members = (client.hget(k.bucket(bucket_number(band, bits)), band) or b"").decode().split(",")
+        if str(n) not in members:
+            problems.append(f"a:{n}: band {band.hex()} does not point back to it")
+    story = rec["story"].decode()
+    if client.zscore(k.story(story), story_member(n)) is None:
+        problems.append(f"a:{n} missing from s:{story}")
+    return problems
+
+
 def assert_index_consistent(client: redis.Redis, settings) -> None:
     """Both checks, always: the test's own reading of the key layout, and `python -m dedupe verify`'s
     (dedupe.cli.verify, exit status 0); a missing `verify` is a failure, never a skip."""
-    assert index_problems(client, f"dd:{{{settings.namespace}}}:") == []
+    assert index_problems(client, Keys(settings.namespace).prefix) == []
     from dedupe import cli
 
     printed = io.StringIO()

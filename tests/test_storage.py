@@ -142,3 +142,31 @@ def test_running_app_answers_503_when_its_index_is_replaced_by_another(client, r
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "index_mismatch"
     assert redis_client.hlen("dd:{test}:ids") == 0
+
+
+def test_the_script_and_python_name_its_arguments_alike():
+    import re
+    from pathlib import Path
+
+    from dedupe.store import index as index_module
+
+    lua = Path(index_module.__file__).with_name("check.lua").read_text()
+    names = re.search(r"local NAMES = \{(.*?)\n\}", lua, re.S).group(1)
+    in_lua = {mode: tuple(re.findall(r"'(\w+)'", body)) for mode, body in re.findall(r"(\w+) = \{(.*?)\}", names, re.S)}
+    in_python = {"check": index_module.CHECK_ARGS, "delete": index_module.DELETE_ARGS, "purge": index_module.PURGE_ARGS}
+    assert in_lua == in_python
+    with pytest.raises(ValueError, match="differ"):
+        index_module.ordered(index_module.PURGE_ARGS, mode="purge", cutoff="1")
+
+
+def test_the_answer_carries_what_the_script_computed(index, settings):
+    from dedupe.service import rules_from
+
+    dedupe = Deduplicator(index, settings)
+    fp, meta = dedupe.prepare(article("a", articles.wire_original()))
+    index.check(fp, meta, rules_from(settings), store=True, now=T0, retention_s=DAY)
+    fp, meta = dedupe.prepare(article("b", articles.wrapped_copy()))
+    answer = index.check(fp, meta, rules_from(settings), store=True, now=T0, retention_s=DAY)
+    (match,) = answer.matches
+    assert answer.status == "created" and 0.4 < match.containment <= 1.0
+    assert (answer.record, answer.removed) == (b"", ())  # one server: nothing to write beside the article

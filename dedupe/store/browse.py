@@ -18,7 +18,9 @@ import redis
 from ..alignment import Alignment, align, unpack
 from ..fingerprint import containment, jaccard
 from ..models import format_time
+from . import replies
 from .keys import HP, ID, OUTLET, PUB, SENTS, SIG, SIZE, STORY, TITLE, TS, URL, Keys, read_record
+from .spread import Spread
 
 log = logging.getLogger(__name__)
 RECENT = 30  # stories on the recent page
@@ -115,13 +117,14 @@ class Browse:
     def __init__(self, client: redis.Redis, keys: Keys) -> None:
         self.client = client
         self.keys = keys
+        self.spread = Spread(client, keys)  # whole records and texts: in the matching slot, or spread
 
     def session_secret(self) -> str:
         """One random key for every worker and instance on this Redis (set once, kept in the index's meta
         hash); one per process when Redis cannot be reached."""
         try:
             self.client.hsetnx(self.keys.meta, "ui_secret", secrets.token_hex(32))
-            return bytes(self.client.hget(self.keys.meta, "ui_secret") or b"").decode() or secrets.token_hex(32)
+            return replies.text(self.client.hget(self.keys.meta, "ui_secret")) or secrets.token_hex(32)
         except redis.RedisError as exc:
             log.warning("view session key not shared (Redis: %s): logins hold on this worker only", exc)
             return secrets.token_hex(32)
@@ -129,24 +132,24 @@ class Browse:
     def _copies(self, numbers: list[int]) -> dict[int, Copy]:
         if not numbers:
             return {}
-        raws = self.client.mget([self.keys.article(n) for n in numbers])
+        raws = self.spread.records(numbers)
         found = (read_copy(n, raw) for n, raw in zip(numbers, raws, strict=True))
         return {c.number: c for c in found if c is not None}
 
     def recent(self, limit: int = RECENT) -> list[StorySummary]:
         """The stories with the most recently stored copies, newest first."""
-        stories = self.client.zrevrange(self.keys.recent, 0, limit - 1, withscores=True)
+        stories = replies.pairs(self.client.zrevrange(self.keys.recent, 0, limit - 1, withscores=True))
         pipe = self.client.pipeline(transaction=False)
         for story, _ in stories:
             key = self.keys.story(story.decode())
             pipe.zrange(key, 0, SUMMARY_COPIES - 1)
             pipe.zrange(key, -1, -1)
             pipe.zcard(key)
-        replies = pipe.execute() if stories else []
-        members = [[int(m) for m in replies[i] + replies[i + 1]] for i in range(0, len(replies), 3)]
+        got = pipe.execute() if stories else []
+        members = [[int(m) for m in got[i] + got[i + 1]] for i in range(0, len(got), 3)]
         copies = self._copies(sorted({n for ms in members for n in ms}))
         out = []
-        for (story, updated), ms, count in zip(stories, members, replies[2::3], strict=True):
+        for (story, updated), ms, count in zip(stories, members, got[2::3], strict=True):
             shown = [copies[n] for n in ms if n in copies]
             if shown:
                 outlets = {c.outlet or "" for c in shown[:-1] or shown}
@@ -155,17 +158,17 @@ class Browse:
 
     def story(self, story_id: str) -> list[Copy]:
         """A story's copies, earliest first (at most STORY_COPIES)."""
-        members = self.client.zrange(self.keys.story(story_id), 0, STORY_COPIES - 1)
+        members = replies.items(self.client.zrange(self.keys.story(story_id), 0, STORY_COPIES - 1))
         copies = self._copies([int(m) for m in members])
         return [copies[int(m)] for m in members if int(m) in copies]
 
     def article(self, article_id: str) -> Copy | None:
-        number = self.client.hget(self.keys.ids, article_id)
-        return self._copies([int(number)]).get(int(number)) if number is not None else None
+        number = replies.integer(self.client.hget(self.keys.ids, article_id))
+        return self._copies([number]).get(number) if number is not None else None
 
     def texts(self, numbers: list[int]) -> list[str | None]:
         """The stored story texts (None where none is kept: DEDUPE_STORE_TEXT off, or stored before it was on)."""
-        raws = self.client.mget([self.keys.text(n) for n in numbers]) if numbers else []
+        raws = self.spread.texts(numbers)
         return [None if raw is None else unpack_text(raw) for raw in raws]
 
     def search(self, query: str) -> list[Copy]:
@@ -180,13 +183,13 @@ class Browse:
         if exact:
             copies = self._copies(exact)
             return [copies[n] for n in exact if n in copies]
-        newest = [int(n) for n in self.client.zrevrange(self.keys.age, 0, TITLE_SCAN - 1)]
-        raws = self.client.mget([self.keys.article(n) for n in newest]) if newest else []
+        newest = [int(n) for n in replies.items(self.client.zrevrange(self.keys.age, 0, TITLE_SCAN - 1))]
+        raws = self.spread.records(newest)
         needle, hits = query.casefold(), []
         for n, raw in zip(newest, raws, strict=True):
-            record = read_record(raw)
-            if record is not None and needle in record[TITLE].decode("utf-8", "replace").casefold():
-                hits.append(read_copy(n, raw))
+            copy = read_copy(n, raw)
+            if copy is not None and needle in (copy.title or "").casefold():
+                hits.append(copy)
                 if len(hits) == MAX_RESULTS:
                     break
         return hits

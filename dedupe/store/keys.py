@@ -1,8 +1,13 @@
 """Every key name of an index and the layout of its article record, spelled once for Python.
 
 check.lua builds the same names from the prefix it is given (`KEYS[1]`); tests/test_storage.py checks
-that what the script writes is what these names say. All keys of one index share the hash tag
-`{namespace}`, so under Redis Cluster they live in one slot and one script may touch them all.
+that what the script writes is what these names say. The keys the check script touches share the hash tag
+`{namespace}` (the matching slot), so under Redis Cluster one script may touch them all.
+
+Two layouts. On one server (and embedded) everything is in that slot, as it always was. Spread (Redis
+Cluster): the matching slot keeps only what decides (bands, the records of articles within the matching
+horizon, ids, stories); each article's whole record and story text live under a hash tag of its own,
+`{namespace:<n>}`, so they spread over every master (`record` and `text` below name them).
 """
 
 from __future__ import annotations
@@ -25,7 +30,9 @@ def read_record(raw: bytes | None) -> Record | None:
 class Keys:
     """The names of one index's keys (see check.lua's Layout for what each holds)."""
 
-    def __init__(self, namespace: str) -> None:
+    def __init__(self, namespace: str, spread: bool = False) -> None:
+        self.namespace = namespace
+        self.spread = spread  # the cluster layout: records and texts under per-article hash tags
         self.prefix = f"dd:{{{namespace}}}:"
         self.meta = self.prefix + "meta"  # hash: params, epoch, bucket_bits, layout
         self.ids = self.prefix + "ids"  # hash: article id -> arrival number
@@ -33,12 +40,27 @@ class Keys:
         self.recent = self.prefix + "recent"  # zset: story id by last copy's indexing time (the view)
         self.urls = self.prefix + "u"  # hash: URL -> arrival number
         self.deliveries = self.prefix + "wh:"  # + webhook-id digest: the delivery's answer
+        self.hot = self.prefix + "hot"  # zset (spread layout): articles still matchable, by indexing time
 
     def article(self, number: int) -> str:
         return f"{self.prefix}a:{number}"
 
     def text(self, number: int) -> str:
-        return f"{self.prefix}t:{number}"
+        """The story text: in the matching slot on one server, under the article's own tag when spread."""
+        return f"dd:{{{self.namespace}:{number}}}:t" if self.spread else f"{self.prefix}t:{number}"
+
+    def record(self, number: int) -> str:
+        """Where the article's whole record is read: `article(n)` on one server, its own tag when spread."""
+        return f"dd:{{{self.namespace}:{number}}}:a" if self.spread else self.article(number)
+
+    def spread_pattern(self, kind: str) -> str:
+        """A SCAN pattern for every spread key of one kind ("a" record, "t" text), on every master."""
+        return f"dd:{{{self.namespace}:[0-9]*}}:{kind}"
+
+    @staticmethod
+    def spread_number_of(key: bytes) -> int:
+        """The arrival number in a spread key `dd:{ns:<n>}:a`."""
+        return int(key.decode().rsplit("}", 1)[0].rsplit(":", 1)[1])
 
     def story(self, story_id: str) -> str:
         return f"{self.prefix}s:{story_id}"

@@ -4,7 +4,7 @@ script's answer decoded into typed values."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast, get_args
 
 from ..fingerprint import Fingerprint
 from ..models import StoredArticle, format_time
@@ -13,6 +13,7 @@ from .keys import AT, ID, OUTLET, PUB, SIZE, STORY, TITLE, URL, read_record
 #: What a check did: created, updated or unchanged an article, or only looked; for a webhook event, also
 #: stale (a later event for its id was applied) or replayed (this delivery was applied already).
 CheckStatus = Literal["created", "updated", "unchanged", "looked", "stale", "replayed"]
+STATUSES = frozenset(get_args(CheckStatus))
 #: What a removal did (see RedisIndex.delete).
 DeleteStatus = Literal["deleted", "absent", "stale", "replayed"]
 
@@ -69,6 +70,8 @@ class IndexAnswer:
     has_published: bool
     matches: list[Candidate]
     sentences: bytes = b""  # the checked article's own sentence hashes (Fingerprint.sentences)
+    record: bytes = b""  # spread layout: the record the script stored, for the article's own key (spread.py)
+    removed: tuple[int, ...] = ()  # spread layout: articles the script removed, whose own keys go too
 
 
 @dataclass(frozen=True)
@@ -98,24 +101,26 @@ def stored_article(raw: bytes | None) -> StoredArticle | None:
     )  # fmt: skip
 
 
+def _match(row: list[Any], slots: int) -> Candidate:
+    """One match row of the check script (see the end of check.lua)."""
+    return Candidate(
+        id=row[0].decode(), number=int(row[5]), similarity=int(row[1]) / slots, containment=float(row[15]),
+        ts=float(row[3]), has_published=row[4] == b"1", story_id=row[6].decode(), title=_s(row[7]), url=_s(row[8]),
+        outlet=_s(row[9]), published_at=_s(row[10]), evidence=row[11].decode(), relation=row[12].decode(),
+        shared_sentences=int(row[13]), sentences=int(row[14]), sentence_hashes=row[16],
+    )  # fmt: skip
+
+
 def index_answer(reply: list[Any], fp: Fingerprint) -> IndexAnswer:
-    status, number, story, ts, hp = (x.decode() if isinstance(x, bytes) else x for x in reply[:5])
+    """The check script's answer: status, number, story, time, dated, record, removed, then the match rows."""
+    status, number, story, ts, hp = (x.decode() if isinstance(x, bytes) else str(x) for x in reply[:5])
+    if status not in STATUSES:
+        raise ValueError(f"check script answered an unknown status {status!r}")
     slots = len(fp.signature) // 2
-    matches = []
-    for row in reply[5:]:
-        matches.append(
-            Candidate(
-                id=row[0].decode(), number=int(row[5]), similarity=int(row[1]) / slots,
-                containment=float(row[15]), ts=float(row[3]),
-                has_published=row[4] == b"1", story_id=row[6].decode(), title=_s(row[7]),
-                url=_s(row[8]), outlet=_s(row[9]), published_at=_s(row[10]), evidence=row[11].decode(),
-                relation=row[12].decode(), shared_sentences=int(row[13]), sentences=int(row[14]),
-                sentence_hashes=row[16],
-            )
-        )  # fmt: skip
     return IndexAnswer(
-        status=status, number=int(number) if number else None, story_id=story or None, ts=float(ts),
-        has_published=hp == "1", matches=matches, sentences=fp.sentences,
+        status=cast(CheckStatus, status), number=int(number) if number else None, story_id=story or None,
+        ts=float(ts), has_published=hp == "1", matches=[_match(row, slots) for row in reply[7:]],
+        sentences=fp.sentences, record=reply[5] or b"", removed=tuple(int(n) for n in reply[6].split(b",") if n),
     )  # fmt: skip
 
 

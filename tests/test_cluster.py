@@ -1,0 +1,206 @@
+"""One index across a real local Redis Cluster (3 masters, 3 replicas, started once for this module): the same
+answers as one server, exactly one original under a race, records spread over every master, `verify`, the
+matching horizon, and a master killed under the service (503 with Retry-After, then recovery by itself)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from dedupe import cli
+from dedupe.config import Settings
+from dedupe.models import ArticleIn
+from dedupe.service import Deduplicator
+from dedupe.store import Keys
+from dedupe.store.cluster import ClusterClient
+from dedupe.store.index import horizon_for
+from dedupe.web import create_app
+from dedupe.wiring import build_services, connect
+from support import articles
+from support.redis_cluster import RedisCluster, private_cluster
+from tests.helpers import check, serving
+from tests.reliability.util import story
+
+NS = "ctest"
+HOUR = 3600.0
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[RedisCluster]:
+    with private_cluster() as c:
+        yield c
+
+
+@pytest.fixture
+def settings(cluster: RedisCluster, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    monkeypatch.setenv("DEDUPE_REDIS_CLUSTER", "1")
+    cluster.wait_ok()
+    cluster.flushall()
+    yield Settings(redis_url=cluster.url, namespace=NS, redis_timeout_s=1.0)
+    cluster.flushall()
+
+
+@pytest.fixture
+def app(settings: Settings):
+    return create_app(settings, build_services(settings))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def _verify(settings: Settings) -> tuple[int, str]:
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        status = cli.verify(argparse.Namespace(), settings)
+    return status, printed.getvalue()
+
+
+def test_cluster_mode_is_selected_and_answers_as_one_server(settings, client):
+    assert isinstance(connect(settings), ClusterClient)
+    first = check(client, "afp-1", articles.wire_original(), published_at="2022-01-27T08:00:00Z", outlet="AFP")
+    copy = check(client, "ndtv-1", articles.SEED, published_at="2022-01-27T09:00:00Z", outlet="NDTV")
+    other = check(client, "other", articles.UNRELATED)
+    assert (first["duplicate"], copy["duplicate"], other["duplicate"]) == (False, True, False)
+    assert copy["story_id"] == first["story_id"] != other["story_id"]
+    assert copy["matches"][0]["id"] == "afp-1" and copy["matches"][0]["outlet"] == "AFP"
+    batch = client.post("/v1/check/batch", json=[{"id": "b-1", "text": articles.wrapped_copy()}, {"id": "x"}])
+    assert [r.get("duplicate") for r in batch.get_json()["results"]] == [True, None]
+    assert client.get("/v1/articles/ndtv-1").get_json()["outlet"] == "NDTV"
+    story = client.get(f"/v1/stories/{first['story_id']}").get_json()
+    assert [a["id"] for a in story["articles"]] == ["afp-1", "ndtv-1", "b-1"]
+    assert check(client, "ndtv-1", articles.SEED, published_at="2022-01-27T09:00:00Z")["duplicate"] is True
+    assert client.delete("/v1/articles/other").status_code == 204
+    assert client.get("/v1/articles/other").status_code == 404
+    assert client.get("/ui/").status_code == 200 and client.get("/readyz").status_code == 200
+    assert _verify(settings) == (0, "index is consistent\n")
+
+
+def test_records_and_texts_spread_over_every_master(settings, client, cluster):
+    for i in range(60):
+        check(client, f"a-{i}", story(i))
+    keys = Keys(NS, spread=True)
+    masters = cluster.masters_now()
+    per_master = {p: sum(1 for _ in cluster.node(p).scan_iter(match=keys.spread_pattern("a"))) for p in masters}
+    texts = {p: sum(1 for _ in cluster.node(p).scan_iter(match=keys.spread_pattern("t"))) for p in masters}
+    assert sum(per_master.values()) == 60 and sum(texts.values()) == 60
+    assert all(n >= 5 for n in per_master.values()), per_master  # ~20 each: every master holds records
+    hot = cluster.master_of_key(keys.meta)
+    assert cluster.node(hot).hlen(keys.ids) == 60  # the matching slot, on one master
+    assert _verify(settings)[0] == 0
+
+
+def _post(url: str, body: dict) -> dict:
+    req = urllib.request.Request(url + "/v1/check", json.dumps(body).encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_concurrent_copies_of_a_new_story_give_one_original_and_one_story(settings, cluster):
+    apps = [create_app(settings, build_services(settings)) for _ in range(3)]  # three service instances
+    with contextlib.ExitStack() as stack:
+        urls = [stack.enter_context(serving(app)) for app in apps]
+        for round_ in range(5):
+            text = story(1000 + round_)  # a new story each round
+            answers: list[dict] = []
+            barrier = threading.Barrier(6)
+
+            def copy(i: int, body: dict = {"text": text}, barrier=barrier, answers=answers, round_=round_) -> None:  # noqa: B006
+                barrier.wait()
+                answers.append(_post(urls[i % 3], {"id": f"r{round_}-{i}", **body}))
+
+            threads = [threading.Thread(target=copy, args=(i,)) for i in range(6)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert sorted(a["duplicate"] for a in answers) == [False] + [True] * 5, answers
+            assert len({a["story_id"] for a in answers}) == 1
+    assert _verify(settings)[0] == 0
+
+
+def test_verify_names_a_lost_record_on_its_master(settings, client):
+    check(client, "a", articles.wire_original())
+    check(client, "b", articles.SEED)
+    c = connect(settings)
+    keys = Keys(NS, spread=True)
+    n = int(c.hget(keys.ids, "a"))
+    c.delete(keys.record(n))
+    status, out = _verify(settings)
+    assert status == 1 and f"article {n}: no record under its own key" in out
+    assert client.get("/v1/articles/a").status_code == 200  # read from the matching slot meanwhile
+    check(client, "a", articles.wire_original())  # the same text again: "unchanged", and the record written again
+    assert _verify(settings) == (0, "index is consistent\n")
+
+
+def test_with_wait_every_write_waits_for_a_replica(settings, cluster, monkeypatch):
+    monkeypatch.setenv("DEDUPE_REDIS_WAIT_MS", "200")
+    client = create_app(settings, build_services(settings)).test_client()
+    hot = cluster.node(cluster.master_of_key(Keys(NS).meta))
+    hot.config_resetstat()
+    assert check(client, "a", articles.wire_original())["duplicate"] is False
+    batch = client.post("/v1/check/batch", json=[{"id": "b", "text": articles.SEED}]).get_json()["results"]
+    assert batch[0]["duplicate"] is True
+    assert hot.info("commandstats")["cmdstat_wait"]["calls"] >= 2  # the check's and the batch's
+
+
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_past_the_horizon_an_article_is_no_candidate_but_stays_readable_until_retention(settings):
+    services = build_services(Settings(**{**settings.__dict__, "retention_days": 10.0}))
+    clock = Clock(1_643_277_600.0)
+    dedupe = Deduplicator(services.dedupe.index, services.settings, clock=clock)
+    assert horizon_for(dedupe.rules, dedupe.retention_s) == 96 * HOUR  # the long window (72 h) + 24 h late
+    dedupe.check(ArticleIn(id="orig", text=articles.wire_original()))
+    clock.now += 50 * HOUR
+    assert dedupe.check(ArticleIn(id="late-copy", text=articles.SEED)).duplicate is True  # undated: joins
+    clock.now += 97 * HOUR  # past 72 + 24 h: the next write cools both
+    assert dedupe.check(ArticleIn(id="much-later", text=articles.SEED)).duplicate is False
+    assert dedupe.get("orig").id == "orig" and dedupe.story(dedupe.get("orig").story_id)
+    assert _verify(settings)[0] == 0
+    clock.now += 11 * 24 * HOUR
+    assert dedupe.purge_expired() == 3
+    c = services.redis
+    assert not list(c.scan_iter(match=Keys(NS, spread=True).spread_pattern("a")))
+    assert _verify(settings) == (0, "index is consistent\n")
+
+
+def test_a_killed_master_gives_503_with_retry_after_then_the_service_recovers(settings, client, cluster):
+    keys = Keys(NS, spread=True)
+    for i in range(10):
+        check(client, f"before-{i}", story(100 + i))
+    time.sleep(0.5)  # replication is asynchronous: what was acknowledged a moment before the kill may be lost
+    hot = cluster.master_of_key(keys.meta)
+    cluster.kill(hot)
+    started, statuses = time.monotonic(), []
+    while time.monotonic() - started < 30:
+        response = client.post("/v1/check", json={"id": f"during-{len(statuses)}", "text": articles.wire_original()})
+        statuses.append(response.status_code)
+        if response.status_code == 503:
+            assert response.headers["Retry-After"] and response.get_json()["error"]["code"].startswith("redis_")
+        if response.status_code == 200:
+            break
+        time.sleep(0.2)
+    assert statuses[0] == 503 and statuses[-1] == 200, statuses
+    assert cluster.master_of_key(keys.meta) != hot  # its replica took over
+    assert all(client.get(f"/v1/articles/before-{i}").status_code == 200 for i in range(10))
+    assert check(client, "after", articles.SEED)["duplicate"] is True  # the copy meets the story checked during it
+    cluster.restart(hot)  # it rejoins as a replica
+    cluster.wait_ok()
+    assert _verify(settings) == (0, "index is consistent\n")
