@@ -19,7 +19,7 @@ from pathlib import Path
 from dedupe.config import Settings
 from dedupe.service import params_from
 
-from . import backfill, fingerprint, http, index
+from . import backfill, cluster, fingerprint, http, index
 from .corpus import Corpus
 from .report import markdown
 from .util import git_state
@@ -39,10 +39,11 @@ FULL = {
     "http_requests": 10_000,
     "http_runs": 5,
     "backfill": 100_000,
+    "cluster_sizes": [10_000, 100_000],  # add 1_000_000 with `python -m bench.cluster --sizes ...` (about an hour)
 }
 QUICK = {"fp_articles": 60, "fp_real": 30, "fp_cjk": 20, "fp_runs": 3, "sizes": [2_000], "ds_sizes": [2_000],
          "index_runs": 3, "index_per_run": 100, "index_pool": 150, "http_requests": 200, "http_runs": 1,
-         "backfill": 300}  # fmt: skip
+         "backfill": 300, "cluster_sizes": [1_000]}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="smoke run: tiny sizes, seconds not minutes")
     ap.add_argument("--out", default=None, help="folder for bench.md and bench.json (default results/local)")
     ap.add_argument("--update-results", action="store_true", help="write the committed results/bench.*")
-    ap.add_argument("--only", default="fingerprint,index,http,backfill", help="comma-separated parts to run")
+    ap.add_argument("--only", default="fingerprint,index,http,backfill,cluster", help="comma-separated parts to run")
     ap.add_argument("--ds-max", type=int, default=None, help="largest datasketch index size (full default 100k)")
     ap.add_argument("--no-wrk", action="store_true", help="use the Python load generator even if wrk is there")
     ap.add_argument("--seed", type=int, default=42)
@@ -93,6 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     if "backfill" in parts:
         print("4. bulk backfill (python -m dedupe backfill)", flush=True)
         results["backfill"] = backfill.run(corpus, cfg["backfill"], log=lambda s: print(s, flush=True))
+
+    if "cluster" in parts:
+        print("5. one index on a Redis Cluster (3 masters + 3 replicas) beside one server", flush=True)
+        results["cluster"] = cluster.run(cfg["cluster_sizes"], days=10.0, horizon_h=60.0, runs=cfg["index_runs"],
+                                         per_run=cfg["index_per_run"], pool=cfg["index_pool"],
+                                         log=lambda s: print(s, flush=True))  # fmt: skip
 
     results["seconds"] = time.perf_counter() - started
     out = Path(args.out or ROOT / ("results" if args.update_results else "results/local"))
