@@ -28,7 +28,7 @@ from dedupe.wiring import build_services, connect
 from support import articles
 from support.redis_cluster import RedisCluster, private_cluster
 from tests.helpers import check, serving
-from tests.reliability.util import story
+from tests.reliability.util import story, wait_for
 
 NS = "ctest"
 HOUR = 3600.0
@@ -45,7 +45,8 @@ def settings(cluster: RedisCluster, monkeypatch: pytest.MonkeyPatch) -> Iterator
     monkeypatch.setenv("DEDUPE_REDIS_CLUSTER", "1")
     cluster.wait_ok()
     cluster.flushall()
-    yield Settings(redis_url=cluster.url, namespace=NS, redis_timeout_s=1.0)
+    every_node = ",".join(f"127.0.0.1:{port}" for port in cluster.ports)  # starts while any one node is down
+    yield Settings(redis_url=f"redis://{every_node}/0", namespace=NS, redis_timeout_s=1.0)
     cluster.flushall()
 
 
@@ -179,6 +180,32 @@ def test_past_the_horizon_an_article_is_no_candidate_but_stays_readable_until_re
     c = services.redis
     assert not list(c.scan_iter(match=Keys(NS, spread=True).spread_pattern("a")))
     assert _verify(settings) == (0, "index is consistent\n")
+
+
+def _ok(response):  # the answer of a 200, else None (retry)
+    return response.get_json() if response.status_code == 200 else None
+
+
+def test_a_master_holding_only_records_down_stops_no_decision_and_loses_no_write(settings, client, cluster):
+    keys = Keys(NS, spread=True)
+    hot = cluster.master_of_key(keys.meta)
+    other = next(p for p in cluster.masters_now() if p != hot)
+    cluster.kill(other)
+    looks = [client.post("/v1/check", json={"id": f"l-{i}", "text": story(300 + i), "index": False}) for i in range(5)]
+    assert [r.status_code for r in looks] == [200] * 5  # decisions need only the matching slot
+    stored = {i: client.post("/v1/check", json={"id": f"s-{i}", "text": story(200 + i)}) for i in range(20)}
+    refused = [i for i, r in stored.items() if r.status_code == 503]
+    assert refused and len(refused) < 20, [r.status_code for r in stored.values()]  # those whose record lives there
+    assert all(stored[i].headers["Retry-After"] for i in refused)
+    cluster.wait_ok()  # the replica took over
+    for i in refused:  # the sender retries after Retry-After: the same text is "unchanged", its record written now
+        body = {"id": f"s-{i}", "text": story(200 + i)}
+        answer, _ = wait_for(lambda body=body: _ok(client.post("/v1/check", json=body)), 10)
+        assert answer["duplicate"] is False
+    assert all(client.get(f"/v1/articles/s-{i}").status_code == 200 for i in range(20))
+    assert _verify(settings) == (0, "index is consistent\n")
+    cluster.restart(other)
+    cluster.wait_ok()
 
 
 def test_a_killed_master_gives_503_with_retry_after_then_the_service_recovers(settings, client, cluster):

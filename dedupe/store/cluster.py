@@ -9,13 +9,14 @@ failover) as RedisClusterException, which is not one.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import redis
 from redis.backoff import NoBackoff
-from redis.cluster import RedisCluster
+from redis.cluster import ClusterNode, RedisCluster
 from redis.exceptions import RedisClusterException
 from redis.retry import Retry
 
@@ -39,10 +40,13 @@ class ClusterClient(RedisCluster):
 
 
 def connect(url: str, timeout_s: float, wait_ms: int = 0) -> ClusterClient:
-    """A cluster client from any node's URL. One retry after a topology refresh, then the error: a request
-    during a failover fails fast (503, Retry-After) instead of hanging until the replica is promoted."""
+    """A cluster client from any node's URL, or several nodes' (`redis://a:7000,b:7001/0`: the service starts
+    while one of them is down). One retry after a topology refresh, then the error: a request during a
+    failover fails fast (503, Retry-After) instead of hanging until the replica is promoted."""
+    first, others = split_nodes(url)
     client = ClusterClient(
-        url=url,
+        url=first,
+        startup_nodes=others,
         socket_timeout=timeout_s,
         socket_connect_timeout=timeout_s,
         retry=Retry(NoBackoff(), 1),
@@ -50,6 +54,16 @@ def connect(url: str, timeout_s: float, wait_ms: int = 0) -> ClusterClient:
     )
     client.wait_ms = wait_ms
     return client
+
+
+def split_nodes(url: str) -> tuple[str, list[ClusterNode]]:
+    """The URL of the first node named, and the other nodes (host:port after commas)."""
+    scheme, _, rest = url.partition("://")
+    auth, at, hostpart = rest.rpartition("@")
+    hosts, slash, path = hostpart.partition("/")
+    first, *others = hosts.split(",")
+    nodes = [ClusterNode(host, int(port)) for host, port in (o.strip().rsplit(":", 1) for o in others)]
+    return f"{scheme}://{auth}{at}{first}{slash}{path}", nodes
 
 
 _MOVED = (redis.exceptions.MovedError, redis.exceptions.ClusterDownError)
@@ -76,64 +90,83 @@ def slot_pipeline(client: Any, key: str) -> Any:
     return node_of(client, key).pipeline(transaction=False)
 
 
-def guarded(client: Any, call: Callable[[], T]) -> T:
-    """Run a call made straight to one master: a dead connection or a MOVED reply (a failover) refreshes the
-    topology and fails as unavailable (503): what was refused did not run, and a retry finds the new master."""
+def guarded(client: Any, key: str, call: Callable[[Any], T]) -> T:
+    """Run `call(node)` on the plain client of the master serving `key`. A dead connection or a MOVED reply (a
+    failover) refreshes the topology; when the slot has a new master by then, the call runs once more there,
+    else it fails as unavailable (503): what was refused did not run, and a retry finds the new master."""
+    node = node_of(client, key)
     try:
-        return call()
-    except (redis.ConnectionError, redis.TimeoutError):
+        return call(node)
+    except (redis.ConnectionError, *_MOVED) as exc:
+        refresh(client)
+        if node_of(client, key) is not node:
+            return call(node_of(client, key))
+        if isinstance(exc, redis.ConnectionError):
+            raise
+        raise redis.ConnectionError(f"Redis Cluster: {exc}") from exc
+    except redis.TimeoutError:
         refresh(client)
         raise
-    except _MOVED as exc:
-        refresh(client)
-        raise redis.ConnectionError(f"Redis Cluster: {exc}") from exc
 
 
 def call_script(client: Any, script: Any, key: str, args: list[Any]) -> Any:
     """One script call straight to the master of `key`'s slot (loaded there when it lacks it: a restarted or
     promoted master). With the client's `wait_ms`, in one round trip with a WAIT for one replica."""
-    node = node_of(client, key)
     wait_ms = getattr(client, "wait_ms", 0)
     if not wait_ms:
-        return guarded(client, lambda: script(keys=[key], args=args, client=node))
+        return guarded(client, key, lambda node: script(keys=[key], args=args, client=node))
 
-    def durable() -> Any:
+    def durable(node: Any) -> Any:
         pipe = node.pipeline(transaction=False)
         pipe.evalsha(script.sha, 1, key, *args)
         pipe.execute_command("WAIT", 1, wait_ms)
         reply, acked = pipe.execute(raise_on_error=False)
         if isinstance(reply, redis.exceptions.NoScriptError):
             node.script_load(script.script)
-            return durable()
+            return durable(node)
         if isinstance(reply, Exception):
             raise reply
         if not isinstance(acked, int) or acked < 1:
             log.warning("no replica acknowledged the write within %d ms: it may be lost in a failover", wait_ms)
         return reply
 
-    return guarded(client, durable)
+    return guarded(client, key, durable)
 
 
 class Fanout:
-    """One plain pipeline per master, for commands on keys of many slots: one round trip to each master."""
+    """Commands on keys of many slots, sent as one plain pipeline per master: one round trip to each."""
 
     def __init__(self, client: Any) -> None:
         self.client = client
-        self.pipes: dict[int, Any] = {}
+        self.ops: list[tuple[str, str, tuple[Any, ...], dict[str, Any]]] = []
 
-    def __call__(self, key: str) -> Any:
-        """The pipeline that reaches `key`."""
-        node = node_of(self.client, key)
-        if id(node) not in self.pipes:
-            self.pipes[id(node)] = node.pipeline(transaction=False)
-        return self.pipes[id(node)]
+    def add(self, key: str, command: str, *args: Any, **kwargs: Any) -> None:
+        """`command` (a client method name) with its arguments, sent to the master serving `key`."""
+        self.ops.append((key, command, args, kwargs))
 
     def execute(self) -> None:
-        wait_ms = getattr(self.client, "wait_ms", 0)
-        for pipe in self.pipes.values():
-            if wait_ms:
-                pipe.execute_command("WAIT", 1, wait_ms)
-            execute(self.client, pipe, raise_on_error=True)
+        by_master: dict[str, list[tuple[str, str, tuple[Any, ...], dict[str, Any]]]] = {}
+        for op in self.ops:
+            by_master.setdefault(_master_name(self.client, op[0]), []).append(op)
+        for ops in by_master.values():
+            guarded(self.client, ops[0][0], functools.partial(self._send, ops=ops))
+
+    def _send(self, node: Any, ops: list[tuple[str, str, tuple[Any, ...], dict[str, Any]]]) -> None:
+        pipe = node.pipeline(transaction=False)
+        for _, command, args, kwargs in ops:
+            getattr(pipe, command)(*args, **kwargs)
+        if getattr(self.client, "wait_ms", 0):
+            pipe.execute_command("WAIT", 1, self.client.wait_ms)
+        pipe.execute(raise_on_error=True)
+
+
+def _master_name(client: Any, key: str) -> str:
+    if not is_cluster(client):
+        return ""
+    try:
+        return str(client.get_node_from_key(key).name)
+    except RedisClusterException as exc:
+        raise redis.ConnectionError(f"Redis Cluster: {exc}") from exc
 
 
 def execute(client: Any, pipe: Any, raise_on_error: bool = False) -> list[Any]:
@@ -166,7 +199,7 @@ def get_many(client: Any, keys: list[str]) -> list[bytes | None]:
     if not keys:
         return []
     if len(keys) == 1:
-        return [guarded(client, lambda: node_of(client, keys[0]).get(keys[0]))]
+        return [guarded(client, keys[0], lambda node: node.get(keys[0]))]
     found = client.mget_nonatomic(keys) if is_cluster(client) else client.mget(keys)
     return list(found)
 

@@ -37,12 +37,12 @@ class Spread:
                 self._delete(pipes, gone)
             n = answer.number
             if answer.record and n is not None:
-                pipe = pipes(self.keys.record(n))  # the record and the text share the article's tag
-                pipe.set(self.keys.record(n), answer.record, ex=ttl)
+                key = self.keys.record(n)  # the record and the text share the article's tag
+                pipes.add(key, "set", key, answer.record, ex=ttl)
                 if text:
-                    pipe.set(self.keys.text(n), text, ex=ttl)
+                    pipes.add(key, "set", self.keys.text(n), text, ex=ttl)
                 elif answer.status != "unchanged":
-                    pipe.delete(self.keys.text(n))
+                    pipes.add(key, "delete", self.keys.text(n))
         pipes.execute()
 
     def remove(self, numbers: list[int]) -> None:
@@ -54,7 +54,7 @@ class Spread:
             pipes.execute()
 
     def _delete(self, pipes: cluster.Fanout, n: int) -> None:
-        pipes(self.keys.record(n)).delete(self.keys.record(n), self.keys.text(n))  # one slot: the article's tag
+        pipes.add(self.keys.record(n), "delete", self.keys.record(n), self.keys.text(n))  # one slot: its tag
 
     def records(self, numbers: list[int]) -> list[bytes | None]:
         """The whole records of these articles (None: absent). Spread: the per-article key, else the matching
