@@ -21,7 +21,7 @@ from dedupe.config import Settings
 from dedupe.models import ArticleIn
 from dedupe.service import Deduplicator
 from dedupe.store import Keys
-from dedupe.store.cluster import ClusterClient
+from dedupe.store.cluster import ClusterClient, split_nodes
 from dedupe.store.index import horizon_for
 from dedupe.web import create_app
 from dedupe.wiring import build_services, connect
@@ -231,3 +231,13 @@ def test_a_killed_master_gives_503_with_retry_after_then_the_service_recovers(se
     cluster.restart(hot)  # it rejoins as a replica
     cluster.wait_ok()
     assert _verify(settings) == (0, "index is consistent\n")
+
+
+def test_redis_url_may_name_several_nodes_and_cluster_mode_needs_one(monkeypatch):
+    first, others = split_nodes("redis://:secret@10.0.0.1:7000,10.0.0.2:7001, 10.0.0.3:7002/0")
+    assert first == "redis://:secret@10.0.0.1:7000/0"
+    assert [(n.host, n.port) for n in others] == [("10.0.0.2", 7001), ("10.0.0.3", 7002)]
+    assert split_nodes("redis://10.0.0.1:7000") == ("redis://10.0.0.1:7000", [])
+    monkeypatch.setenv("DEDUPE_REDIS_CLUSTER", "1")
+    with pytest.raises(ValueError, match="needs REDIS_URL"):
+        connect(Settings(redis_url="", namespace=NS))
