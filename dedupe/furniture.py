@@ -47,24 +47,37 @@ def compiled() -> tuple[dict[str, re.Pattern[str]], Phrases, tuple[re.Pattern[st
     openings = {k: re.compile("|".join(sorted(v, key=len, reverse=True))) for k, v in by_prefix.items()}
     names = {*data["agencies"], *(name.upper() for name in data["agencies"] if len(name) >= 4)}  # "(REUTERS)"
     agencies = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-    datelines = tuple(re.compile(d.replace("AGENCIES", agencies)) for d in data["datelines"])
+    # the date stamp (the first pattern); then, in one pattern each, the datelines of a paragraph that opens
+    # with a Latin letter and those of one that does not (the first that matches wins)
+    stamp, *common = (d.replace("AGENCIES", agencies) for d in data["datelines"])
+    datelines = (
+        re.compile(stamp),
+        *(
+            re.compile("|".join(f"(?:{d.replace('AGENCIES', agencies)})" for d in [*common, *data[key]]))
+            for key in ("datelines_latin", "datelines_other")
+        ),
+    )
     # phrases in ASCII; in other Latin, Greek or Cyrillic letters (looked for in a paragraph that is not ASCII);
     # in other scripts (only in a paragraph that has such letters)
     ascii_: list[str] = []
     latin: list[str] = []
     other: list[str] = []
     cookies: list[str] = []  # cookie notices, in many languages: looked for only where "cookie" is
+    captcha: list[str] = []  # "are you a human", "spam automatizado": only where "human" or "spam" is
     for phrase in {normalise_unicode(p).lower(): None for p in phrases}:
         if "cookie" in phrase:
             cookies.append(phrase)
+        elif "human" in phrase or "spam" in phrase:
+            captcha.append(phrase)
         elif not phrase.isascii():
-            (latin if max(phrase) < _OTHER_SCRIPTS else other).append(phrase)
+            (other if _OTHER_SCRIPTS.search(phrase) else latin).append(phrase)
         else:
             ascii_.append(phrase)
-    return openings, Phrases(tuple(ascii_), tuple(latin), tuple(other), tuple(cookies)), datelines
+    return openings, Phrases(tuple(ascii_), tuple(latin), tuple(other), tuple(cookies), tuple(captcha)), datelines
 
 
-_OTHER_SCRIPTS = "\u0590"  # Hebrew, Arabic, Indic, Thai, Hangul, kana, Han... come after this
+# Hebrew, Arabic, Indic, Thai... Hangul, kana, Han (not the punctuation between: curly quotes are everywhere)
+_OTHER_SCRIPTS = re.compile("[\u0590-\u1fff\u3040-\ud7ff\uf900-\ufaff]")
 
 
 class Phrases(NamedTuple):
@@ -74,16 +87,19 @@ class Phrases(NamedTuple):
     latin: tuple[str, ...]
     other: tuple[str, ...]
     cookies: tuple[str, ...]
+    captcha: tuple[str, ...]
 
     def found_in(self, low: str) -> bool:
         if any(phrase in low for phrase in self.ascii):
             return True
         if "cookie" in low and any(phrase in low for phrase in self.cookies):
             return True
+        if ("human" in low or "spam" in low) and any(phrase in low for phrase in self.captcha):
+            return True
         if low.isascii():
             return False
         return any(phrase in low for phrase in self.latin) or (
-            max(low) >= _OTHER_SCRIPTS and any(phrase in low for phrase in self.other)
+            _OTHER_SCRIPTS.search(low) is not None and any(phrase in low for phrase in self.other)
         )
 
 
@@ -92,31 +108,32 @@ def is_furniture(paragraph: str, edge: bool = True) -> bool:
     footers, cookie notices (the phrases are looked for at the `edge` of a page only: a scan of every paragraph
     costs too much)."""
     openings, phrases, _ = compiled()
-    if len(paragraph) <= 160:
-        if paragraph.count(">") + paragraph.count("›") >= 2:  # a breadcrumb: "Home > News > World"
-            return True
+    size = len(paragraph)
+    if size <= 160:
         head = paragraph[:60].lower()
         opening = openings.get(head[:2])
         if opening is not None and opening.match(head):
             return True
-    if edge and len(paragraph) <= 300:
-        low = paragraph.lower()
-        if phrases.found_in(low):
-            return True
-    if len(paragraph) > 250:
+        if (">" in paragraph or "›" in paragraph) and paragraph.count(">") + paragraph.count("›") >= 2:
+            return True  # a breadcrumb: "Home > News > World"
+    if edge and size <= 300 and phrases.found_in(paragraph.lower()):
+        return True
+    if size > 250:
         return False
     if paragraph.rstrip(" .").endswith(")"):
         return _CAPTION_CREDIT.search(paragraph) is not None
-    return not paragraph.endswith(".") and _CREDIT_END.search(paragraph) is not None
+    if paragraph[-1:] == ".":
+        return False
+    tail = paragraph[-44:]
+    return ("/" in tail or ":" in tail or "|" in tail) and _CREDIT_END.search(paragraph) is not None
 
 
 def strip_dateline(paragraph: str) -> str:
     """The paragraph without the wire dateline that opens it ("MOSCOW (AFP) -", "新华社北京12月1日电"), and
     without a scraper's date stamp before it ("date 2022-01-27 NEW DELHI: ..."): the first pattern."""
-    for n, pattern in enumerate(compiled()[2]):
-        found = pattern.match(paragraph)
-        if found and found.end() < len(paragraph):
-            paragraph = paragraph[found.end() :]
-            if n:  # a dateline: done (after the date stamp, the datelines are still looked for)
-                return paragraph
-    return paragraph
+    stamp, latin, other = compiled()[2]
+    found = stamp.match(paragraph)
+    if found and found.end() < len(paragraph):
+        paragraph = paragraph[found.end() :]
+    found = (latin if paragraph[:1] < "\u0370" else other).match(paragraph)
+    return paragraph[found.end() :] if found and found.end() < len(paragraph) else paragraph

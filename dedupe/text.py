@@ -204,10 +204,18 @@ def _breaks(previous: str, line: str, stripped: str, width: int, indents: bool) 
 
 
 def is_label(paragraph: str) -> bool:
-    """A headline, caption, section name, subhead or byline: short, and not a sentence."""
+    """A headline, caption, section name, subhead or byline: short, and not a sentence; or a menu or a list of
+    headlines flattened into one line: no sentence end anywhere, nearly every word capitalised."""
     if paragraph.rstrip(_CLOSERS).endswith(SENTENCE_ENDS):
         return False
-    return _weight(paragraph) < LABEL_MAX_WORDS
+    if _weight(paragraph) < LABEL_MAX_WORDS:
+        return True
+    words = paragraph.split()
+    return (
+        len(paragraph) < 2000
+        and not any(end in paragraph for end in (". ", "? ", "! ", "。", "？", "！"))
+        and sum(w[:1].isupper() or w[:1].isdigit() for w in words) >= 0.8 * len(words)
+    )
 
 
 def story_paragraphs(text: str, title: str | None = None) -> list[str]:

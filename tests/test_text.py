@@ -394,3 +394,13 @@ def test_a_short_line_met_twice_is_a_title_or_a_caption():
     assert story_text("Breaking: 3 hurt in Paris bus crash\nBreaking: 3 hurt in Paris bus crash") == (
         "Breaking: 3 hurt in Paris bus crash"
     )
+
+
+def test_a_menu_flattened_into_one_line_is_not_story():
+    menu = (
+        "Home News World Business Markets Sport Cricket Football Entertainment Bollywood Lifestyle Health Tech "
+        "Auto Video Photos Opinion Epaper Live TV"
+    )
+    assert story_paragraphs(f"{menu}\n{PARAGRAPH}\n{SECOND}") == [PARAGRAPH, SECOND]
+    german = "Der Deutsche Wetterdienst warnt vor Sturm und Gewitter in weiten Teilen des Landes bis in die Nacht"
+    assert story_paragraphs(f"{german}\n{PARAGRAPH}")[0] == german  # nouns are capitalised, not every word
