@@ -11,7 +11,7 @@ import pytest
 from dedupe.config import Settings
 from eval import real
 
-FLOORS = {"precision": 0.90, "copy_recall": 0.50, "recall": 0.42}
+FLOORS = {"precision": 0.90, "copy_recall": 0.53, "recall": 0.45}
 
 
 def floor_failures(res: dict) -> list[str]:
