@@ -10,8 +10,6 @@ A value the service cannot run with raises `SettingsError`, naming the variable.
 from __future__ import annotations
 
 import os
-import sys
-import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -53,6 +51,12 @@ class Settings(BaseSettings):
     """Sizes the LSH buckets when an index is created (fixed then; memory is lowest near this many articles)."""
     store_text: bool = True
     """Keep each article's story text (zlib, about 2 KB an article, removed with it) for the view's copy page."""
+    redis_cluster: bool = False
+    """REDIS_URL names any node of a Redis Cluster (or several, a:7000,b:7001): one index spread over it."""
+    redis_wait_ms: int = Field(0, ge=0)
+    """Cluster: each write waits this long for a replica's acknowledgement (WAIT); 0 = off."""
+    match_horizon_hours: float | None = Field(None, gt=0)
+    """Cluster: articles stay candidates in the matching slot this long (empty: the long window + 24 h)."""
 
     # Detection (defaults tuned by `python -m eval.tune`; see README "Detection quality")
     shingle_size: int = Field(6, ge=2, le=12)
@@ -198,53 +202,3 @@ def describe(exc: ValidationError) -> str:
         name = env_name(where) if where in Settings.model_fields else where
         problems.append(f"{name}={error['input']!r}: {error['msg']}")
     return "; ".join(problems)
-
-
-SECTIONS = {
-    "redis_url": "Storage",
-    "shingle_size": "Detection (tuned on real pages with `python -m eval.tune`; changing shingle size or num_perm "
-    "needs a new namespace)",
-    "max_body_bytes": "HTTP",
-    "log_level": "Operations",
-    "secret_key": "The view (/ui)",
-}
-#: Variables read elsewhere (gunicorn.conf.py, the tracing setup), listed in .env.example after the settings.
-ELSEWHERE = """
-# gunicorn (gunicorn.conf.py): GUNICORN_* variables
-GUNICORN_BIND=127.0.0.1:8000
-GUNICORN_WORKERS=2
-# The gunicorn control socket (gunicornc); default: a fresh private directory per instance; off = none.
-# GUNICORN_CONTROL_SOCKET=
-# OpenTelemetry tracing (Flask and Redis spans, OTLP over HTTP) when set, e.g. http://collector:4318.
-# OTEL_EXPORTER_OTLP_ENDPOINT=
-"""
-
-
-def _value(default: object) -> str:
-    if isinstance(default, bool):
-        return str(default).lower()
-    if isinstance(default, tuple):
-        return ",".join(default)
-    return str(default)
-
-
-def env_example() -> str:
-    """The text of `.env.example`: every setting's description, variable and default, by section."""
-    lines = [
-        "# Every setting of the service, with its default. Copy to .env (compose reads it) or export them.",
-        "# Generated from dedupe/config.py: python -m dedupe.config --env-example > .env.example",
-    ]
-    for field, info in Settings.model_fields.items():
-        if field in SECTIONS:
-            lines += ["", f"# -- {SECTIONS[field]}"]
-        lines += textwrap.wrap(
-            " ".join((info.description or "").split()), 118, initial_indent="# ", subsequent_indent="# "
-        )
-        lines.append(f"{env_name(field)}={_value(info.default)}")
-    return "\n".join(lines) + "\n" + ELSEWHERE
-
-
-if __name__ == "__main__":
-    if sys.argv[1:] != ["--env-example"]:
-        sys.exit("usage: python -m dedupe.config --env-example > .env.example")
-    sys.stdout.write(env_example())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import os
 from dataclasses import dataclass
 
 import redis
@@ -31,22 +30,15 @@ class Services:
     webhook_verifiers: list[Webhook]  # one per accepted secret: a secret is rotated without downtime
 
 
-def cluster_mode() -> bool:
-    """DEDUPE_REDIS_CLUSTER=1: REDIS_URL names any node of a Redis Cluster (read here until config.py has it, as
-    DEDUPE_REDIS_WAIT_MS: writes wait this long for a replica's acknowledgement, 0 = off)."""
-    return os.environ.get("DEDUPE_REDIS_CLUSTER", "").strip().lower() in {"1", "true", "yes", "on"}
-
-
 def connect(settings: Settings) -> redis.Redis:
     """A client for REDIS_URL (a Redis Cluster with DEDUPE_REDIS_CLUSTER=1), or for the embedded server
     (started here if nothing runs yet)."""
     url = settings.redis_url
-    if cluster_mode():
+    if settings.redis_cluster:
         if not url:
             raise ValueError("DEDUPE_REDIS_CLUSTER=1 needs REDIS_URL (any node of the cluster)")
         log.info("Redis Cluster mode: discovering the cluster from %s", url.rsplit("@", 1)[-1])
-        wait_ms = int(os.environ.get("DEDUPE_REDIS_WAIT_MS", "0") or 0)
-        return cluster.connect(url, settings.redis_timeout_s, wait_ms)  # type: ignore[return-value]
+        return cluster.connect(url, settings.redis_timeout_s, settings.redis_wait_ms)  # type: ignore[return-value]
     if not url:
         url, started = embedded.ensure_running(settings.data_dir)
         if started:
@@ -64,7 +56,8 @@ def build_services(settings: Settings, client: redis.Redis | None = None) -> Ser
     client = client or connect(settings)
     params = params_from(settings)
     bits = bucket_bits_for(settings.expected_articles, params)
-    index = RedisIndex(client, params, settings.namespace, bits, store_text=settings.store_text)
+    horizon_s = None if settings.match_horizon_hours is None else settings.match_horizon_hours * 3600.0
+    index = RedisIndex(client, params, settings.namespace, bits, store_text=settings.store_text, horizon_s=horizon_s)
     try:
         index.ensure()
     except redis.RedisError as exc:  # start anyway: /readyz says 503 and the check script initialises later

@@ -41,12 +41,11 @@ def cluster() -> Iterator[RedisCluster]:
 
 
 @pytest.fixture
-def settings(cluster: RedisCluster, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    monkeypatch.setenv("DEDUPE_REDIS_CLUSTER", "1")
+def settings(cluster: RedisCluster) -> Iterator[Settings]:
     cluster.wait_ok()
     cluster.flushall()
     every_node = ",".join(f"127.0.0.1:{port}" for port in cluster.ports)  # starts while any one node is down
-    yield Settings(redis_url=f"redis://{every_node}/0", namespace=NS, redis_timeout_s=1.0)
+    yield Settings(redis_url=f"redis://{every_node}/0", namespace=NS, redis_timeout_s=1.0, redis_cluster=True)
     cluster.flushall()
 
 
@@ -144,8 +143,8 @@ def test_verify_names_a_lost_record_on_its_master(settings, client):
     assert _verify(settings) == (0, "index is consistent\n")
 
 
-def test_with_wait_every_write_waits_for_a_replica(settings, cluster, monkeypatch):
-    monkeypatch.setenv("DEDUPE_REDIS_WAIT_MS", "200")
+def test_with_wait_every_write_waits_for_a_replica(settings, cluster):
+    settings = settings.model_copy(update={"redis_wait_ms": 200})
     client = create_app(settings, build_services(settings)).test_client()
     hot = cluster.node(cluster.master_of_key(Keys(NS).meta))
     hot.config_resetstat()
@@ -233,11 +232,19 @@ def test_a_killed_master_gives_503_with_retry_after_then_the_service_recovers(se
     assert _verify(settings) == (0, "index is consistent\n")
 
 
-def test_redis_url_may_name_several_nodes_and_cluster_mode_needs_one(monkeypatch):
+def test_redis_url_may_name_several_nodes_and_cluster_mode_needs_one():
     first, others = split_nodes("redis://:secret@10.0.0.1:7000,10.0.0.2:7001, 10.0.0.3:7002/0")
     assert first == "redis://:secret@10.0.0.1:7000/0"
     assert [(n.host, n.port) for n in others] == [("10.0.0.2", 7001), ("10.0.0.3", 7002)]
     assert split_nodes("redis://10.0.0.1:7000") == ("redis://10.0.0.1:7000", [])
-    monkeypatch.setenv("DEDUPE_REDIS_CLUSTER", "1")
     with pytest.raises(ValueError, match="needs REDIS_URL"):
-        connect(Settings(redis_url="", namespace=NS))
+        connect(Settings(redis_url="", namespace=NS, redis_cluster=True))
+
+
+def test_rate_limits_are_counted_on_the_cluster(settings):
+    """DEDUPE_RATE_LIMIT in cluster mode: the counters live on the cluster (limits' own cluster client), the
+    third request in the window gets 429 with Retry-After."""
+    limited = settings.model_copy(update={"rate_limit": "2/minute"})
+    client = create_app(limited, build_services(limited)).test_client()
+    statuses = [client.post("/v1/check", json={"id": f"r{i}", "text": articles.SEED}).status_code for i in range(3)]
+    assert statuses == [200, 200, 429]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from typing import Any, cast
+from typing import Any
 
 import redis
 from flask import Flask, g, request
@@ -22,11 +22,23 @@ from ..store import embedded
 
 
 def storage_uri(settings: Settings) -> str:
-    """The service's Redis as a `limits` storage URI: REDIS_URL, or the embedded server's Unix socket."""
+    """The service's Redis as a `limits` storage URI: REDIS_URL (a cluster's nodes with DEDUPE_REDIS_CLUSTER),
+    or the embedded server's Unix socket."""
     url = settings.redis_url or f"unix://{embedded.socket_path(settings.data_dir)}"
     if url.startswith("unix://"):
         return "redis+unix://" + url.removeprefix("unix://")
+    if settings.redis_cluster:
+        return "redis+cluster://" + url.split("://", 1)[-1]
     return url
+
+
+def _storage_options(settings: Settings, client: redis.Redis) -> dict[str, Any]:
+    """The service's own connection pool (same Redis, same timeouts, no second set of connections); a cluster
+    client has one pool per node, so there `limits` opens its own cluster client on the same nodes."""
+    options: dict[str, Any] = {"key_prefix": key_prefix(settings)}
+    if not settings.redis_cluster:
+        options["connection_pool"] = client.connection_pool
+    return options
 
 
 def key_prefix(settings: Settings) -> str:
@@ -63,9 +75,8 @@ def init_app(app: Flask, settings: Settings, client: redis.Redis) -> Limiter | N
         application_limits=[settings.rate_limit],
         application_limits_exempt_when=exempt,
         strategy="sliding-window-counter",
-        # the service's own connection pool: same Redis, same timeouts, no second set of connections
         storage_uri=storage_uri(settings),
-        storage_options=cast(Any, {"connection_pool": client.connection_pool, "key_prefix": key_prefix(settings)}),
+        storage_options=_storage_options(settings, client),
         swallow_errors=True,
         headers_enabled=False,  # X-RateLimit-* headers would cost a second Redis round trip per request
         on_breach=on_breach,
