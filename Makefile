@@ -21,6 +21,7 @@ run: $(VENV)/.runtime
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/hadolint Dockerfile
 
 # Known vulnerabilities in the pinned runtime dependencies. Needs the vulnerability database (PyPI's JSON
