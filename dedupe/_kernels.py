@@ -54,86 +54,88 @@ def fmix64(h: np.uint64) -> np.uint64:
     return h ^ (h >> _S33)
 
 
+@njit(inline="always")
+def _ends_sentence(cls, prev, nxt, i, n):
+    """Position i ends a sentence: a hard end; a soft end before a space, a quote mark, a hard end or the
+    text's end; a space between two unspaced characters (Thai, Lao, Khmer and Myanmar end sentences so)."""
+    if cls & HARD_END:
+        return True
+    if cls & SOFT_END:
+        return i + 1 >= n or (nxt & (SPACE | QUOTE)) != 0 or nxt == HARD_END
+    return (cls & SPACE) != 0 and 0 < i < n - 1 and (prev & UNSPACED) != 0 and (nxt & UNSPACED) != 0
+
+
+@njit(inline="always")
+def _after_quote(kind, depth, straight):
+    """(depth, straight quote marks) after a quote mark of this kind."""
+    if kind == OPENING:
+        return depth + 1, straight
+    if kind == CLOSING:
+        return depth - 1, straight
+    return depth, straight + (kind == STRAIGHT)
+
+
+@njit(inline="always")
+def _token_flags(cls, depth, straight):
+    """A token's flags, from its first character and the quote marks before it in its line."""
+    quoted = QUOTED if depth > 0 or straight % 2 == 1 else 0
+    return quoted | (CAPITAL if cls & UPPER else 0) | (LEADS_DIGIT if cls & DIGIT else 0)
+
+
 @_compiled
 def scan(codes, table, quote_kind):
-    """(hashes, starts, ends, flags) of the tokens, (first token, holds a quote mark) of the sentences.
-
-    `table` gives each code point its lower-case form (low 24 bits) and its classes (high 8 bits).
-    A token starts at a token character after a non-token one, and at or after an unspaced one; it ends
-    likewise. A position ends a sentence when it is a hard end, a soft end before a space, a quote mark, a
-    hard end or the text's end, or a space between two unspaced characters. A token's sentence is the number
-    of sentence ends before it. Quote marks count from each line's start; a quote mark belongs to the sentence
-    it stands in, or, right after a sentence end, to the sentence that end closes, or else to the next sentence
-    that has a token.
-    """
+    """(hashes, starts, ends, flags) of the tokens, (first token, holds a quote mark) of the sentences. `table`:
+    each code point's lower-case form (low 24 bits) and classes (high 8 bits). A token's sentence: the number of
+    sentence ends before it; a quote mark's: the one it stands in, or, right after a sentence end, the one
+    that end closes (see _quoting); quote marks count from each line's start."""
     n = codes.size
-    hashes = np.empty(n, np.uint64)
-    starts = np.empty(n, np.int64)
-    ends = np.empty(n, np.int64)
-    flags = np.empty(n, np.uint8)
-    first = np.empty(n, np.int64)  # per sentence with a token: its first token ...
-    ids = np.empty(n, np.int64)  # ... and its number (sentence ends before it)
-    owners = np.empty(n, np.int64)  # per quote mark: the number of the sentence it belongs to
+    hashes, flags = np.empty(n, np.uint64), np.empty(n, np.uint8)
+    rows = np.empty((5, n), np.int64)
+    starts, ends, first, ids, owners = rows[0], rows[1], rows[2], rows[3], rows[4]  # ids, owners: see _quoting
     tokens = sentences = marks = bounds = depth = straight = start = 0
-    prev_bound, h, power, digits = False, _ZERO, _ONE, np.int64(0)
-    prev, following = np.int64(0), np.uint64(table[codes[0]]) if n else _ZERO
+    prev_bound, h, power, digits, prev = False, _ZERO, _ONE, np.int64(0), np.int64(0)
+    following = np.uint64(table[codes[0]]) if n else _ZERO
     for i in range(n):
-        entry = following
-        following = np.uint64(table[codes[i + 1]]) if i + 1 < n else _ZERO
-        cls, nxt = np.int64(entry >> _S24), np.int64(following >> _S24)
+        entry, following = following, np.uint64(table[codes[i + 1]]) if i + 1 < n else _ZERO
+        cls, nxt, bound = np.int64(entry >> _S24), np.int64(following >> _S24), False
         if cls & IN_TOKEN:  # a token character (never a space, a sentence end or a quote mark)
-            if not prev & IN_TOKEN or (cls | prev) & UNSPACED:
+            if not prev & IN_TOKEN or (cls | prev) & UNSPACED:  # a token starts
                 start, h, power, digits = i, _ZERO, _ONE, np.int64(DIGIT)
-                f = QUOTED if depth > 0 or straight % 2 == 1 else 0
-                f |= (CAPITAL if cls & UPPER else 0) | (LEADS_DIGIT if cls & DIGIT else 0)
-                if sentences == 0 or ids[sentences - 1] != bounds:
-                    f |= OPENS
-                    first[sentences], ids[sentences] = tokens, bounds
-                    sentences += 1
-                flags[tokens] = f
-            h += (entry & _LOW24) * power
-            power *= _BASE
-            digits &= cls
-            if not nxt & IN_TOKEN or (cls | nxt) & UNSPACED:
+                flags[tokens] = _token_flags(cls, depth, straight)
+                if sentences == 0 or ids[sentences - 1] != bounds:  # and a sentence
+                    flags[tokens] |= OPENS
+                    first[sentences], ids[sentences], sentences = tokens, bounds, sentences + 1
+            h, power, digits = h + (entry & _LOW24) * power, power * _BASE, digits & cls
+            if not nxt & IN_TOKEN or (cls | nxt) & UNSPACED:  # it ends
                 hashes[tokens], starts[tokens], ends[tokens] = fmix64(h), start, i + 1
-                if digits:
-                    flags[tokens] |= NUMBER
+                flags[tokens] |= NUMBER if digits else 0
                 tokens += 1
-            prev_bound = False
         elif cls:
             if cls & QUOTE:
-                kind = quote_kind[entry & _LOW24]
-                if kind == OPENING:
-                    depth += 1
-                elif kind == CLOSING:
-                    depth -= 1
-                elif kind == STRAIGHT:
-                    straight += 1
+                depth, straight = _after_quote(quote_kind[entry & _LOW24], depth, straight)
                 ended = i > 0 and (prev & (HARD_END | SOFT_END)) != 0
-                owners[marks] = bounds - 1 if ended and prev_bound else bounds
-                marks += 1
+                owners[marks], marks = bounds - 1 if ended and prev_bound else bounds, marks + 1
             if entry & _LOW24 == 0x0A:
                 depth = straight = 0
-            bound = False
-            if cls & HARD_END:
-                bound = True
-            elif cls & SOFT_END:
-                bound = i + 1 >= n or (nxt & (SPACE | QUOTE)) != 0 or nxt == HARD_END
-            elif cls & SPACE:
-                bound = 0 < i < n - 1 and (prev & UNSPACED) != 0 and (nxt & UNSPACED) != 0
+            bound = _ends_sentence(cls, prev, nxt, i, n)
             bounds += bound
-            prev_bound = bound
-        else:
-            prev_bound = False
-        prev = cls
-    quoting = np.zeros(sentences, np.bool_)
-    j = 0
-    for q in range(marks):  # owners only grow: a merge with the sentences' numbers
-        while j < sentences and ids[j] < owners[q]:
-            j += 1
-        if j < sentences:
-            quoting[j] = True
+        prev_bound, prev = bound, cls
+    quoting = _quoting(ids[:sentences], owners[:marks])
     return hashes[:tokens], starts[:tokens], ends[:tokens], flags[:tokens], first[:sentences], quoting
+
+
+@_compiled
+def _quoting(ids, owners):
+    """Per sentence with a token (`ids`: its number): does a quote mark belong to it? A quote mark belongs to
+    the sentence numbered `owners[q]`, or, when that one has no token, to the next that has one."""
+    quoting = np.zeros(ids.size, np.bool_)
+    j = 0
+    for q in range(owners.size):  # owners only grow: a merge with the sentences' numbers
+        while j < ids.size and ids[j] < owners[q]:
+            j += 1
+        if j < ids.size:
+            quoting[j] = True
+    return quoting
 
 
 @_compiled
