@@ -1,4 +1,4 @@
-"""The LSH index in Redis: one atomic check script per article (check.lua), and the reads beside it.
+"""The LSH index in Redis: one atomic check script per article (check.lua, lua/), and the reads beside it.
 
 A check is one EVALSHA on the index's matching slot (every key the script touches shares the hash tag
 `{namespace}`), where the decision is made and stored atomically. On one server that is all. On a Redis
@@ -13,7 +13,6 @@ import logging
 import math
 import secrets
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import redis
@@ -24,10 +23,10 @@ from ..models import StoredArticle
 from . import cluster, replies
 from .keys import Keys
 from .records import ArticleMeta, DeleteStatus, Event, IndexAnswer, Rules, index_answer, stored_article
+from .script import SCRIPT
 from .spread import Spread
 
 log = logging.getLogger(__name__)
-SCRIPT = (Path(__file__).with_name("check.lua")).read_text()
 #: Expired articles removed (and, spread, articles cooled) by each write: bounded, constant work per check.
 PURGE_PER_WRITE = 4
 #: Spread layout: how long after the matching rules' longest window an article stays a candidate, for copies
