@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+from .normalise import normalise_unicode
+
 FURNITURE = Path(__file__).with_name("data") / "furniture.json"
 _CAPTION_CREDIT = re.compile(
     r"\((?:representational(?: image)?|representative image|file|file photo|file image|photo|image|pic|picture"
@@ -31,8 +33,6 @@ _CREDIT_END = re.compile(
 def compiled() -> tuple[dict[str, re.Pattern[str]], Phrases, tuple[re.Pattern[str], ...]]:
     """The per-language furniture data, compiled once: line openings (one pattern per first two letters, so a
     paragraph is tested against a handful, not hundreds), phrases (by script), datelines."""
-    from .text import normalise_unicode  # the text module imports this one
-
     data = json.loads(FURNITURE.read_text(encoding="utf-8"))
     starts: list[str] = []
     phrases: list[str] = []
@@ -45,26 +45,34 @@ def compiled() -> tuple[dict[str, re.Pattern[str]], Phrases, tuple[re.Pattern[st
         # an opening that ends in a letter must end a word there: "related" is not "relatedly"
         by_prefix.setdefault(start[:2], []).append(re.escape(start) + (r"(?!\w)" if start[-1].isalnum() else ""))
     openings = {k: re.compile("|".join(sorted(v, key=len, reverse=True))) for k, v in by_prefix.items()}
+    return openings, _phrases({normalise_unicode(p).lower(): None for p in phrases}), _datelines(data)
+
+
+def _datelines(data: dict) -> tuple[re.Pattern[str], ...]:
+    """The date stamp (the first pattern); then, in one pattern each, the datelines of a paragraph that opens
+    with a Latin letter and those of one that does not (the first that matches wins)."""
     names = {*data["agencies"], *(name.upper() for name in data["agencies"] if len(name) >= 4)}  # "(REUTERS)"
     agencies = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-    # the date stamp (the first pattern); then, in one pattern each, the datelines of a paragraph that opens
-    # with a Latin letter and those of one that does not (the first that matches wins)
     stamp, *common = (d.replace("AGENCIES", agencies) for d in data["datelines"])
-    datelines = (
+    return (
         re.compile(stamp),
         *(
             re.compile("|".join(f"(?:{d.replace('AGENCIES', agencies)})" for d in [*common, *data[key]]))
             for key in ("datelines_latin", "datelines_other")
         ),
     )
-    # phrases in ASCII; in other Latin, Greek or Cyrillic letters (looked for in a paragraph that is not ASCII);
-    # in other scripts (only in a paragraph that has such letters)
+
+
+def _phrases(phrases: dict[str, None]) -> Phrases:
+    """Phrases in ASCII; in other Latin, Greek or Cyrillic letters (looked for in a paragraph that is not
+    ASCII); in other scripts (only in a paragraph that has such letters); cookie notices in any language (only
+    where "cookie" is); captcha text (only where "human" or "spam" is)."""
     ascii_: list[str] = []
     latin: list[str] = []
     other: list[str] = []
-    cookies: list[str] = []  # cookie notices, in many languages: looked for only where "cookie" is
-    captcha: list[str] = []  # "are you a human", "spam automatizado": only where "human" or "spam" is
-    for phrase in {normalise_unicode(p).lower(): None for p in phrases}:
+    cookies: list[str] = []
+    captcha: list[str] = []
+    for phrase in phrases:
         if "cookie" in phrase:
             cookies.append(phrase)
         elif "human" in phrase or "spam" in phrase:
@@ -73,7 +81,7 @@ def compiled() -> tuple[dict[str, re.Pattern[str]], Phrases, tuple[re.Pattern[st
             (other if _OTHER_SCRIPTS.search(phrase) else latin).append(phrase)
         else:
             ascii_.append(phrase)
-    return openings, Phrases(tuple(ascii_), tuple(latin), tuple(other), tuple(cookies), tuple(captcha)), datelines
+    return Phrases(tuple(ascii_), tuple(latin), tuple(other), tuple(cookies), tuple(captcha))
 
 
 # Hebrew, Arabic, Indic, Thai... Hangul, kana, Han (not the punctuation between: curly quotes are everywhere)

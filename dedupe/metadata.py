@@ -14,7 +14,7 @@ from datetime import datetime
 import trafilatura
 
 from .models import ArticleIn, format_time
-from .text import MAX_HTML_CHARS
+from .normalise import MAX_HTML_CHARS
 
 log = logging.getLogger(__name__)
 MAX_TITLE_CHARS = 2_000  # ArticleIn.title's limit

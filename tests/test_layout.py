@@ -17,7 +17,8 @@ PACKAGE = ROOT / "dedupe"
 #: Layer of each module (by dotted name prefix): a module may import only its own layer or lower ones.
 LAYERS = {
     "dedupe.exceptions": 0, "dedupe.config": 0, "dedupe.metrics": 0, "dedupe.logs": 0,
-    "dedupe.text": 1, "dedupe.furniture": 1, "dedupe.fingerprint": 1, "dedupe.tokens": 1, "dedupe.alignment": 1,
+    "dedupe.text": 1, "dedupe.normalise": 1, "dedupe.furniture": 1, "dedupe.fingerprint": 1, "dedupe.tokens": 1,
+    "dedupe.alignment": 1,
     "dedupe.wire": 1, "dedupe.models": 2, "dedupe.metadata": 2,
     "dedupe.store": 3, "dedupe.service": 4, "dedupe.wiring": 5, "dedupe.web": 6, "dedupe.cli": 6,
     "dedupe.__main__": 7, "dedupe": 0,
@@ -25,7 +26,7 @@ LAYERS = {
 MAX_MODULE_LINES = 250
 MAX_FUNCTION_LINES = 40
 #: Over the limits today, being reworked (issue 10): the list may only shrink (a stale entry fails too).
-KNOWN_LONG = {"dedupe/text.py", "dedupe/furniture.py:compiled"}  # fmt: skip
+KNOWN_LONG: set[str] = set()
 
 
 def _modules() -> list[tuple[str, Path]]:

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.text import _THOUSANDS, html_to_text, normalise_unicode, story_paragraphs, story_text
+from dedupe.normalise import _THOUSANDS, html_to_text, normalise_unicode
+from dedupe.text import story_paragraphs, story_text
 from support import articles
 from support.tokens import article_tokens, tokens
 

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from dedupe.text import html_to_text, normalise_unicode, story_paragraphs
+from dedupe.normalise import html_to_text, normalise_unicode
+from dedupe.text import story_paragraphs
 from support import articles
 from support.tokens import article_tokens
 
