@@ -463,3 +463,14 @@ def test_keys_do_not_guard_health_metrics_and_openapi(keyed_client):
 
 def test_without_keys_v1_is_open(client):
     assert client.post("/v1/check", json={"id": "a", "text": ORIGINAL}).status_code == 200
+
+
+def test_domain_errors_map_to_statuses_through_one_table():
+    from dedupe.exceptions import DedupeError, IndexMismatch, InvalidInput, NotFound
+    from dedupe.web.errors import describe
+
+    assert describe(InvalidInput("text", "no story text")) == (422, "invalid_field", "no story text", "text")
+    assert describe(InvalidInput("text", "x").within("data.")) == (422, "invalid_field", "x", "data.text")
+    assert describe(NotFound("no article"))[:2] == (404, "not_found")
+    assert describe(IndexMismatch("params differ"))[:2] == (503, "index_mismatch")
+    assert describe(DedupeError("unmapped"))[:2] == (500, "internal_error")  # never a crash in the handler

@@ -61,7 +61,7 @@ def describe(exc: ApiError | DedupeError) -> tuple[int, str, str, str | None]:
     """Status, code, message and field of an error the service raises on purpose."""
     if isinstance(exc, ApiError):
         return exc.status, exc.code, exc.message, exc.field
-    status, code = next(v for k, v in DOMAIN_ERRORS.items() if isinstance(exc, k))
+    status, code = next((v for k, v in DOMAIN_ERRORS.items() if isinstance(exc, k)), (500, "internal_error"))
     return status, code, getattr(exc, "message", str(exc)), getattr(exc, "field", None)
 
 
